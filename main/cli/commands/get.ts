@@ -1,0 +1,101 @@
+// `ferry get`: download URLs in the foreground. Running the same command again finds the
+// unfinished download of the same URL and target in the database and resumes it.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Engine } from '../../engine/engine-api.js';
+import { FerryError, OutputExistsError } from '../../engine/errors.js';
+import type { Download } from '../../engine/model.js';
+import { validateUrl, maskCredentials } from '../../engine/url-policy.js';
+import type { Store } from '../../store/store.js';
+import { EXIT } from '../program.js';
+import { openEngine, openStore, runInForeground } from '../session.js';
+import { readUrlList } from '../url-list.js';
+
+export interface GetOptions {
+  urls: string[];
+  output?: string;
+  dir?: string;
+  connections: number;
+  jobs: number;
+  inputFile?: string;
+  overwrite?: boolean;
+  quiet?: boolean;
+  db?: string;
+}
+
+export async function runGet(o: GetOptions): Promise<number> {
+  const urls = [...o.urls];
+  if (o.inputFile) urls.push(...readUrlList(o.inputFile));
+  if (urls.length === 0) return usage('give at least one URL, or -i FILE.');
+  if (o.output && urls.length !== 1) return usage('-o FILE takes exactly one URL.');
+  if (o.output && o.dir) return usage('use -o FILE or -d DIR, not both.');
+
+  const store = openStore(o.db);
+  const engine = openEngine(store, { maxConcurrent: o.jobs, connections: o.connections });
+  let failures = 0;
+  const ids: number[] = [];
+  try {
+    for (const raw of urls) {
+      try {
+        const id = o.output ? toFile(store, engine, raw, o) : toDir(store, engine, raw, o);
+        if (id !== null) ids.push(id);
+      } catch (error) {
+        failures++;
+        const e = error instanceof FerryError ? error : new FerryError('ERROR', String(error));
+        console.error(`ferry: failed: ${maskCredentials(String(raw))}: ${e.message} (${e.code})`);
+      }
+    }
+    const result = await runInForeground(engine, ids, Boolean(o.quiet));
+    if (result.interrupted) return EXIT.interrupted;
+    failures += result.failed.length;
+  } finally {
+    await engine.close();
+    store.close();
+  }
+  return failures > 0 ? EXIT.failed : EXIT.ok;
+}
+
+function usage(message: string): number {
+  console.error(`ferry: ${message} See 'ferry get --help'.`);
+  return EXIT.usage;
+}
+
+const UNFINISHED = new Set(['queued', 'probing', 'downloading', 'paused', 'failed']);
+
+/** `-o FILE`: exactly that file; resume our own unfinished one, never clobber anyone else's. */
+function toFile(store: Store, engine: Engine, raw: string, o: GetOptions): number | null {
+  const url = validateUrl(raw);
+  const target = path.resolve(o.output!);
+  const directory = path.dirname(target);
+  const fileName = path.basename(target);
+  const mine = (d: Download) => d.url === url && d.directory === directory && d.fileName === fileName && d.fileNameFixed;
+  const rows = store.downloads.list().filter(mine);
+  const unfinished = rows.find((d) => UNFINISHED.has(d.status));
+  if (unfinished) return resumeExisting(engine, unfinished);
+  if (fs.existsSync(target) && !o.overwrite) {
+    const done = rows.find((d) => d.status === 'completed' && d.size === fs.statSync(target).size);
+    if (done) {
+      if (!o.quiet) console.error(`ferry: already complete: ${target}`);
+      return null;
+    }
+    throw new OutputExistsError(target);
+  }
+  return engine.add({ url, directory, fileName, overwrite: Boolean(o.overwrite), connections: o.connections }).id;
+}
+
+/** `-d DIR`: the server's name, made unique; resume an unfinished download of the same URL there. */
+function toDir(store: Store, engine: Engine, raw: string, o: GetOptions): number {
+  const url = validateUrl(raw);
+  const directory = path.resolve(o.dir ?? '.');
+  const unfinished = store.downloads
+    .list()
+    .find((d) => d.url === url && d.directory === directory && !d.fileNameFixed && UNFINISHED.has(d.status));
+  if (unfinished) return resumeExisting(engine, unfinished);
+  return engine.add({ url, directory, connections: o.connections }).id;
+}
+
+function resumeExisting(engine: Engine, d: Download): number {
+  const s = engine.attach(d.id);
+  if (s.status === 'paused' || s.status === 'failed') engine.resume(d.id);
+  return d.id;
+}

@@ -1,0 +1,99 @@
+// What `ferry get` shows while it works: progress bars on a terminal (cli-progress), and plain
+// one-line events otherwise, so scripts and logs get readable output without escape codes.
+import path from 'node:path';
+import cliProgress from 'cli-progress';
+import type { DownloadSnapshot } from '../engine/model.js';
+import { maskCredentials } from '../engine/url-policy.js';
+import { formatBytes, formatDuration, formatSpeed } from './format.js';
+
+export interface ProgressView {
+  update(s: DownloadSnapshot): void;
+  finish(s: DownloadSnapshot): void;
+  note(line: string): void;
+  stop(): void;
+}
+
+export function describe(s: DownloadSnapshot): string {
+  return s.fileName ? path.join(s.directory, s.fileName) : maskCredentials(s.url);
+}
+
+function failureLine(s: DownloadSnapshot): string {
+  const why = s.error ? `${s.error.message} (${s.error.code})` : `it is ${s.status}`;
+  return `ferry: failed: ${maskCredentials(s.url)}: ${why}`;
+}
+
+function completedLine(s: DownloadSnapshot, startedAt: number): string {
+  const seconds = Math.max(0.001, (Date.now() - startedAt) / 1000);
+  const restart = s.restartReason ? ` (started over: ${s.restartReason})` : '';
+  return `ferry: completed: ${describe(s)} (${formatBytes(s.size ?? s.downloaded)}, ${formatSpeed(s.downloaded / seconds)})${restart}`;
+}
+
+export function createProgressView({ quiet, tty }: { quiet: boolean; tty: boolean }): ProgressView {
+  const startedAt = Date.now();
+  const seen = new Set<number>();
+  if (quiet || !tty) {
+    return {
+      update(s) {
+        if (quiet || seen.has(s.id) || !s.fileName) return;
+        seen.add(s.id);
+        process.stderr.write(`ferry: downloading: ${maskCredentials(s.url)} -> ${describe(s)}\n`);
+      },
+      finish(s) {
+        if (s.status === 'completed') {
+          if (!quiet) process.stderr.write(`${completedLine(s, startedAt)}\n`);
+        } else if (s.status !== 'paused') {
+          process.stderr.write(`${failureLine(s)}\n`);
+        }
+      },
+      note(line) {
+        if (!quiet) process.stderr.write(`${line}\n`);
+      },
+      stop() {},
+    };
+  }
+
+  const multi = new cliProgress.MultiBar(
+    {
+      format: ' {bar} {percentage}% | {done}/{total} | {speed} | ETA {eta_h} | {name}',
+      barCompleteChar: '█',
+      barIncompleteChar: '░',
+      hideCursor: true,
+      clearOnComplete: false,
+      stopOnComplete: false,
+      stream: process.stderr,
+      fps: 10,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const bars = new Map<number, cliProgress.SingleBar>();
+  const payload = (s: DownloadSnapshot) => ({
+    name: s.fileName ?? maskCredentials(s.url),
+    done: formatBytes(s.downloaded),
+    total: formatBytes(s.size),
+    speed: formatSpeed(s.speed),
+    eta_h: formatDuration(s.eta),
+  });
+  return {
+    update(s) {
+      let bar = bars.get(s.id);
+      const total = Math.max(1, s.size ?? s.downloaded);
+      if (!bar) {
+        bar = multi.create(total, s.downloaded, payload(s));
+        bars.set(s.id, bar);
+      }
+      bar.setTotal(total);
+      bar.update(s.downloaded, payload(s));
+    },
+    finish(s) {
+      this.update(s);
+      if (s.status === 'completed') multi.log(`${completedLine(s, startedAt)}\n`);
+      else if (s.status !== 'paused') multi.log(`${failureLine(s)}\n`);
+    },
+    note(line) {
+      multi.log(`${line}\n`);
+    },
+    stop() {
+      multi.stop();
+    },
+  };
+}

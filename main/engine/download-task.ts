@@ -1,0 +1,447 @@
+// Runs one download from probe to rename: plans segments, drives the connections, steals work,
+// falls back to one stream when ranges misbehave, and starts over when the file changed.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { pumpBody, type LiveSegment } from './body-pump.js';
+import { AbortedError, FerryError, FileChangedError, RangeUnsupportedError, toFerryError } from './errors.js';
+import { chooseFileName, partPath } from './file-name.js';
+import type { HttpClient, OpenResponse } from './http-client.js';
+import type { Download, EngineSettings, Segment } from './model.js';
+import { PartFile } from './part-file.js';
+import { moveIntoPlace, reserveName } from './place-file.js';
+import { planSegments, planSteal } from './planner.js';
+import { checkProbeResponse, checkRangeResponse, ifRangeValidator, statusError, bodyLength } from './response-check.js';
+import { retryDelay } from './retry-delay.js';
+import type { DownloadPatch } from '../store/downloads-repo.js';
+
+export interface TaskDeps {
+  http: HttpClient;
+  settings: EngineSettings;
+  /** Persists and applies a change to the download record. */
+  update(patch: DownloadPatch): void;
+  /** Replaces the whole segment plan in the store. */
+  replaceSegments(segments: Segment[]): void;
+  saveSegments(segments: Segment[]): void;
+  /** Another download already uses this name in this folder. */
+  isNameTaken(directory: string, fileName: string): boolean;
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+}
+
+interface TaskSegment extends LiveSegment {
+  worker: Worker | null;
+  failures: number;
+}
+
+interface Worker {
+  controller: AbortController;
+  segment: TaskSegment | null;
+}
+
+/** Starting over more often than this in one run means the file never holds still. */
+const MAX_RESTARTS = 3;
+
+export type TaskOutcome = { kind: 'completed' } | { kind: 'failed'; error: FerryError } | { kind: 'stopped' };
+
+export class DownloadTask {
+  segments: TaskSegment[] = [];
+  /** Bytes written in this run, for the speed meter. */
+  received = 0;
+  private part: PartFile | null = null;
+  private mode: 'ranges' | 'single' = 'ranges';
+  private planVersion = 0;
+  private dirty = false;
+  private readonly stopController = new AbortController();
+  private workers = new Set<Promise<void>>();
+  private liveWorkers = new Set<Worker>();
+  private failure: FerryError | null = null;
+  private lastError: FerryError | null = null;
+  private checkpointing: Promise<void> = Promise.resolve();
+  private alreadyInPlace = false;
+
+  constructor(
+    readonly download: Download,
+    stored: Segment[],
+    private readonly deps: TaskDeps,
+  ) {
+    this.segments = stored.map((s) => ({ ...s, claimed: s.written, worker: null, failures: 0 }));
+  }
+
+  get stopped(): boolean {
+    return this.stopController.signal.aborted;
+  }
+
+  downloaded(): number {
+    let n = 0;
+    for (const s of this.segments) n += s.claimed;
+    return n;
+  }
+
+  activeConnections(): number {
+    return this.liveWorkers.size;
+  }
+
+  /** Stops every connection; `run` then resolves with `stopped` after a final checkpoint. */
+  stop(): void {
+    this.stopController.abort();
+    for (const w of this.liveWorkers) w.controller.abort();
+  }
+
+  async run(): Promise<TaskOutcome> {
+    try {
+      for (let restarts = 0; ; restarts++) {
+        try {
+          await this.transfer();
+          break;
+        } catch (error) {
+          if (!(error instanceof FileChangedError) || this.stopped) throw error;
+          if (restarts >= MAX_RESTARTS) {
+            throw new FerryError('FILE_UNSTABLE', 'The file kept changing on the server while it was downloaded.');
+          }
+          await this.restart(error.message);
+        }
+      }
+      await this.finish();
+      return { kind: 'completed' };
+    } catch (error) {
+      if (this.stopped) return { kind: 'stopped' };
+      return { kind: 'failed', error: toFerryError(error) };
+    } finally {
+      await this.checkpoint().catch(() => {});
+      await this.part?.close();
+      this.part = null;
+    }
+  }
+
+  /** Saves segment progress; flushes file data first so no claimed byte is lost to a power cut. */
+  checkpoint(): Promise<void> {
+    const next = this.checkpointing.then(async () => {
+      if (!this.dirty || !this.part) return;
+      this.dirty = false;
+      const version = this.planVersion;
+      const snapshot = this.segments.map(({ start, end, written }) => ({ start, end, written }));
+      if (this.deps.settings.durableCheckpoints) await this.part.flush();
+      if (version === this.planVersion) this.deps.saveSegments(snapshot);
+    });
+    this.checkpointing = next.catch(() => {});
+    return next;
+  }
+
+  private async transfer(): Promise<void> {
+    this.failure = null;
+    this.lastError = null;
+    const first = await this.begin();
+    if (first) this.spawn(first.segment, first.response);
+    const wanted = this.mode === 'single' ? 1 : this.download.connections;
+    while (this.liveWorkers.size < wanted && this.spawn(null, null));
+    while (this.workers.size > 0) await Promise.race(this.workers);
+    if (this.stopped) throw new AbortedError();
+    if (this.failure) throw this.failure;
+    if (!this.segments.every(isComplete)) {
+      throw this.lastError ?? new FerryError('INCOMPLETE', 'The download stopped before all bytes arrived.');
+    }
+  }
+
+  /** Probes a fresh download, or reopens the partial file of one being resumed. */
+  private async begin(): Promise<{ segment: TaskSegment; response: OpenResponse } | null> {
+    const d = this.download;
+    if (this.segments.length > 0 && d.size !== null && d.fileName) {
+      this.part = await PartFile.openExisting(this.partPath());
+      if (!this.part) {
+        // A crash between the rename and the database update leaves a complete file in place.
+        if (this.segments.every(isComplete) && (await sizeOf(path.join(d.directory, d.fileName))) === d.size) {
+          this.alreadyInPlace = true;
+          return null;
+        }
+        throw new FileChangedError('The partial file was deleted or moved; starting over.');
+      }
+      await this.distrustBeyond(await this.part.size());
+      this.mode = 'ranges';
+      return null;
+    }
+    if (this.segments.length > 0) throw new FileChangedError('The server gave no size, so the download cannot resume.');
+    this.deps.update({ status: 'probing' });
+    const response = await this.withRetries(async () => {
+      const res = await this.deps.http.open({ url: d.url });
+      if (res.status !== 200) {
+        res.body.destroy();
+        throw statusError(res.status, res.headers);
+      }
+      return res;
+    });
+    try {
+      const probe = checkProbeResponse(response.status, response.headers);
+      await this.openPart(probe.contentDisposition, response.url);
+      const s = this.deps.settings;
+      this.mode = probe.size !== null && probe.acceptsRanges ? 'ranges' : 'single';
+      const plan =
+        probe.size === null
+          ? [{ start: 0, end: null, written: 0 }]
+          : planSegments(probe.size, this.mode === 'ranges' ? d.connections : 1, s.minSplitSize);
+      this.setPlan(plan);
+      this.deps.update({
+        finalUrl: response.url,
+        size: probe.size,
+        etag: probe.etag,
+        lastModified: probe.lastModified,
+        resumable: false,
+        status: 'downloading',
+      });
+      return { segment: this.segments[0]!, response };
+    } catch (error) {
+      response.body.destroy();
+      throw error;
+    }
+  }
+
+  private async openPart(contentDisposition: string | undefined, finalUrl: string): Promise<void> {
+    const d = this.download;
+    if (this.part) return;
+    if (d.fileName) {
+      this.part = (await PartFile.openExisting(this.partPath())) ?? (await PartFile.create(this.partPath()));
+      await this.part.truncate(0);
+      return;
+    }
+    const name = chooseFileName(contentDisposition, finalUrl, d.url);
+    const { fileName, part } = await reserveName(d.directory, name, (n) => this.deps.isNameTaken(d.directory, n));
+    this.part = part;
+    this.deps.update({ fileName });
+  }
+
+  /** A partial file shorter than the progress recorded was truncated behind our back: refetch. */
+  private async distrustBeyond(fileSize: number): Promise<void> {
+    for (const s of this.segments) {
+      const maxWritten = Math.max(0, fileSize - s.start);
+      if (s.written > maxWritten) {
+        s.written = s.claimed = maxWritten;
+        this.dirty = true;
+      }
+    }
+  }
+
+  /** Starts a connection on `segment` (or on whatever it can pick); false when nothing is left. */
+  private spawn(segment: TaskSegment | null, response: OpenResponse | null): boolean {
+    const worker: Worker = { controller: new AbortController(), segment: null };
+    const seg = segment ?? this.pick();
+    if (!seg) return false;
+    seg.worker = worker;
+    worker.segment = seg;
+    this.liveWorkers.add(worker);
+    const p = this.work(worker, seg, response).finally(() => {
+      this.liveWorkers.delete(worker);
+      this.workers.delete(p);
+    });
+    this.workers.add(p);
+    return true;
+  }
+
+  /** An idle segment first; otherwise the back half of the segment with the most left. */
+  private pick(): TaskSegment | null {
+    const idle = this.segments.find((s) => !s.worker && !isComplete(s));
+    if (idle) return idle;
+    if (this.mode !== 'ranges') return null;
+    const active = this.segments.filter((s) => s.worker && !isComplete(s));
+    const steal = planSteal(active, this.deps.settings.minSplitSize);
+    if (!steal) return null;
+    const fresh: TaskSegment = { start: steal.cut, end: steal.victim.end, written: 0, claimed: 0, worker: null, failures: 0 };
+    steal.victim.end = steal.cut - 1;
+    this.segments.push(fresh);
+    this.segments.sort((a, b) => a.start - b.start);
+    this.dirty = true;
+    return fresh;
+  }
+
+  private async work(worker: Worker, first: TaskSegment, response: OpenResponse | null): Promise<void> {
+    let seg: TaskSegment | null = first;
+    let res = response;
+    try {
+      while (seg) {
+        const done = await this.fill(worker, seg, res);
+        res = null;
+        seg.worker = null;
+        if (!done || worker.controller.signal.aborted) return;
+        seg = this.pick();
+        if (seg) {
+          seg.worker = worker;
+          worker.segment = seg;
+        }
+      }
+    } catch (error) {
+      if (seg) seg.worker = null;
+      res?.body.destroy();
+      if (worker.controller.signal.aborted) return;
+      const err = toFerryError(error);
+      if (err instanceof RangeUnsupportedError) {
+        if (this.mode === 'ranges') this.fallBackToSingleStream();
+        else if (!this.segments[0]!.worker) this.spawn(this.segments[0]!, null);
+        return;
+      }
+      if (!this.failure) this.failure = err;
+      for (const w of this.liveWorkers) w.controller.abort();
+    }
+  }
+
+  /** Fills one segment, retrying with backoff; false when its retries ran out. */
+  private async fill(worker: Worker, seg: TaskSegment, response: OpenResponse | null): Promise<boolean> {
+    const signal = worker.controller.signal;
+    let res = response;
+    while (!isComplete(seg)) {
+      if (signal.aborted) throw new AbortedError();
+      const before = seg.written;
+      try {
+        const opened = res ? { res, offset: 0 } : await this.open(seg);
+        res = null;
+        await pumpBody({
+          body: opened.res.body,
+          bodyOffset: opened.offset,
+          segment: seg,
+          part: this.part!,
+          idleTimeoutMs: this.deps.settings.idleTimeoutMs,
+          signal,
+          onWritten: (n) => {
+            this.received += n;
+            this.dirty = true;
+          },
+        });
+        if (signal.aborted) throw new AbortedError();
+        if (seg.end === null) {
+          // Unknown size: the body ending cleanly is the end of the file.
+          seg.end = seg.start + seg.written - 1;
+          this.dirty = true;
+          this.deps.update({ size: seg.written });
+          return true;
+        }
+        if (!isComplete(seg)) {
+          throw new FerryError('SHORT_BODY', 'The connection closed before all bytes of the range arrived.', { retryable: true });
+        }
+      } catch (error) {
+        res?.body.destroy();
+        res = null;
+        const err = toFerryError(error);
+        if (signal.aborted || !err.retryable) throw err;
+        if (seg.written > before) seg.failures = 0;
+        seg.failures++;
+        this.lastError = err;
+        if (seg.failures > this.deps.settings.maxRetries) return false;
+        const s = this.deps.settings;
+        const retryAfterMs = (err as { retryAfterMs?: number | null }).retryAfterMs ?? null;
+        await this.deps.sleep(retryDelay({ attempt: seg.failures, baseMs: s.retryBaseDelayMs, maxMs: s.retryMaxDelayMs, retryAfterMs }), signal);
+      }
+    }
+    res?.body.destroy();
+    return true;
+  }
+
+  /** Opens the request for the rest of a segment and checks the answer before any byte is used. */
+  private async open(seg: TaskSegment): Promise<{ res: OpenResponse; offset: number }> {
+    const d = this.download;
+    if (this.mode === 'single') {
+      const res = await this.deps.http.open({ url: d.url });
+      if (res.status !== 200) {
+        res.body.destroy();
+        throw statusError(res.status, res.headers);
+      }
+      const length = bodyLength(res.headers);
+      if (d.size !== null && length !== d.size) {
+        res.body.destroy();
+        throw new FileChangedError('The file on the server changed size since the download started.');
+      }
+      return { res, offset: 0 };
+    }
+    const start = seg.start + seg.written;
+    const end = seg.end!;
+    const ifRange = ifRangeValidator(d.etag, d.lastModified);
+    let res = await this.deps.http.open({ url: d.finalUrl ?? d.url, range: { start, end }, ifRange });
+    if (d.finalUrl && d.finalUrl !== d.url && [401, 403, 404, 410].includes(res.status)) {
+      // A redirect target that expired (signed CDN links): ask the original URL again.
+      res.body.destroy();
+      res = await this.deps.http.open({ url: d.url, range: { start, end }, ifRange });
+    }
+    try {
+      checkRangeResponse(res.status, res.headers, { start, end, size: d.size!, etag: d.etag, lastModified: d.lastModified });
+    } catch (error) {
+      res.body.destroy();
+      throw error;
+    }
+    if (!d.resumable) this.deps.update({ resumable: true });
+    return { res, offset: start };
+  }
+
+  /** Ranges do not work here: keep the prefix from byte 0 and let one stream fetch the rest. */
+  private fallBackToSingleStream(): void {
+    this.mode = 'single';
+    const head = this.segments[0]!;
+    for (const w of this.liveWorkers) if (w.segment !== head) w.controller.abort();
+    // Segments are sorted and partition the file, so the head starts at byte 0 and its bytes
+    // form a prefix the single stream can keep; the rest is fetched again in order.
+    head.end = this.download.size! - 1;
+    this.segments = [head];
+    this.planVersion++;
+    this.deps.replaceSegments([{ start: 0, end: head.end, written: head.written }]);
+    if (!head.worker) this.spawn(head, null);
+  }
+
+  private setPlan(plan: Segment[]): void {
+    this.planVersion++;
+    this.segments = plan.map((s) => ({ ...s, claimed: s.written, worker: null, failures: 0 }));
+    this.deps.replaceSegments(plan);
+  }
+
+  /** The file changed (or cannot be resumed): drop every byte and probe again. */
+  private async restart(reason: string): Promise<void> {
+    for (const w of this.liveWorkers) w.controller.abort();
+    while (this.workers.size > 0) await Promise.race(this.workers);
+    await this.checkpointing;
+    await this.part?.truncate(0);
+    this.planVersion++;
+    this.segments = [];
+    this.deps.replaceSegments([]);
+    this.deps.update({ size: null, etag: null, lastModified: null, resumable: false, restartReason: reason });
+  }
+
+  private async finish(): Promise<void> {
+    await this.checkpointing;
+    this.dirty = true;
+    await this.checkpoint();
+    await this.part?.close();
+    this.part = null;
+    if (this.alreadyInPlace) return;
+    const d = this.download;
+    const fileName = await moveIntoPlace(d.directory, d.fileName!, { overwrite: d.overwrite, fixedName: d.fileNameFixed });
+    if (fileName !== d.fileName) this.deps.update({ fileName });
+  }
+
+  private partPath(): string {
+    return partPath(this.download.directory, this.download.fileName!);
+  }
+
+  private async withRetries<T>(fn: () => Promise<T>): Promise<T> {
+    const s = this.deps.settings;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (error) {
+        const err = toFerryError(error);
+        if (!err.retryable || attempt > s.maxRetries || this.stopped) throw err;
+        const retryAfterMs = (err as { retryAfterMs?: number | null }).retryAfterMs ?? null;
+        await this.deps.sleep(retryDelay({ attempt, baseMs: s.retryBaseDelayMs, maxMs: s.retryMaxDelayMs, retryAfterMs }), this.stopController.signal);
+      }
+    }
+  }
+}
+
+async function sizeOf(p: string): Promise<number | null> {
+  try {
+    return (await fs.stat(p)).size;
+  } catch {
+    return null;
+  }
+}
+
+function isComplete(s: { start: number; end: number | null; written: number }): boolean {
+  return s.end !== null && s.written >= s.end - s.start + 1;
+}
+
+export function finalPath(d: Download): string | null {
+  return d.fileName ? path.join(d.directory, d.fileName) : null;
+}
+

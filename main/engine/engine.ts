@@ -1,0 +1,391 @@
+// The download queue: runs at most `maxConcurrent` downloads in position order, keeps every
+// state in the store, checkpoints running downloads at a bounded interval, and sends progress
+// in batches. Dependencies are passed in, so the same engine runs in Electron, the CLI and tests.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { DownloadTask, type TaskOutcome } from './download-task.js';
+import type { Engine, EngineEvents, RemoveOptions } from './engine-api.js';
+import { AbortedError, InvalidStateError, NotFoundError } from './errors.js';
+import { partPath, sanitizeFileName } from './file-name.js';
+import { createHttpClient, type HttpClient } from './http-client.js';
+import {
+  DEFAULT_SETTINGS,
+  MAX_CONNECTIONS,
+  MIN_CONNECTIONS,
+  type AddOptions,
+  type Download,
+  type DownloadSnapshot,
+  type DownloadStatus,
+  type EngineSettings,
+} from './model.js';
+import { SpeedMeter } from './speed-meter.js';
+import { canTransition, isActive } from './status.js';
+import { validateUrl } from './url-policy.js';
+import type { DownloadPatch } from '../store/downloads-repo.js';
+import type { Store } from '../store/store.js';
+import { EventHub } from './event-hub.js';
+import { isProcessAlive } from './process-alive.js';
+
+export interface EngineDeps {
+  store: Store;
+  /** Overrides on top of the stored settings, not persisted (tests, CLI flags). */
+  settings?: Partial<EngineSettings>;
+  http?: HttpClient;
+  now?: () => number;
+  pid?: number;
+}
+
+interface Running {
+  task: DownloadTask;
+  done: Promise<void>;
+  meter: SpeedMeter;
+  lastReceived: number;
+}
+
+export function createEngine(deps: EngineDeps): Engine {
+  const { store } = deps;
+  const now = deps.now ?? Date.now;
+  const pid = deps.pid ?? process.pid;
+  let settings: EngineSettings = { ...DEFAULT_SETTINGS, ...store.settings.load(), ...deps.settings };
+  const http =
+    deps.http ?? createHttpClient({ connectTimeoutMs: settings.connectTimeoutMs, responseTimeoutMs: settings.idleTimeoutMs });
+  const records = new Map<number, Download>();
+  const onDisk = new Map<number, number>();
+  const running = new Map<number, Running>();
+  const events = new EventHub<EngineEvents>();
+  const changed = new Set<number>();
+  let removed: number[] = [];
+  let closing = false;
+
+  const progressTimer = setInterval(flushProgress, settings.progressIntervalMs);
+  const checkpointTimer = setInterval(checkpointAll, settings.checkpointIntervalMs);
+  progressTimer.unref();
+  checkpointTimer.unref();
+
+  function record(id: number): Download {
+    const d = records.get(id);
+    if (!d) throw new NotFoundError(id);
+    return d;
+  }
+
+  function apply(d: Download, patch: DownloadPatch): void {
+    if (patch.status && !canTransition(d.status, patch.status)) {
+      throw new InvalidStateError(`A download that is ${d.status} cannot become ${patch.status}.`);
+    }
+    store.downloads.update(d.id, patch);
+    Object.assign(d, patch, { updatedAt: now() });
+    changed.add(d.id);
+  }
+
+  function snapshot(d: Download, withStoredSegments = false): DownloadSnapshot {
+    const r = running.get(d.id);
+    const downloaded = r ? r.task.downloaded() : d.status === 'completed' ? (d.size ?? onDisk.get(d.id) ?? 0) : (onDisk.get(d.id) ?? 0);
+    const speed = r ? r.meter.speed() : 0;
+    const segments = r
+      ? r.task.segments.map((s) => ({ start: s.start, end: s.end, written: s.claimed, active: s.worker !== null }))
+      : withStoredSegments
+        ? store.segments.list(d.id).map((s) => ({ ...s, active: false }))
+        : [];
+    return {
+      ...d,
+      error: d.error ? { ...d.error } : null,
+      downloaded,
+      speed,
+      eta: speed > 0 && d.size !== null ? Math.max(0, (d.size - downloaded) / speed) : null,
+      activeConnections: r ? r.task.activeConnections() : 0,
+      segments,
+    };
+  }
+
+  function schedule(): void {
+    if (closing) return;
+    if (running.size >= settings.maxConcurrent) return;
+    const queued = [...records.values()].filter((d) => d.status === 'queued').sort((a, b) => a.position - b.position || a.id - b.id);
+    for (const d of queued) {
+      if (running.size >= settings.maxConcurrent) break;
+      startTask(d);
+    }
+  }
+
+  function startTask(d: Download): void {
+    apply(d, { status: d.size === null ? 'probing' : 'downloading', error: null });
+    store.downloads.setOwner(d.id, pid);
+    const task = new DownloadTask(d, store.segments.list(d.id), {
+      http,
+      settings,
+      update: (patch) => apply(d, patch),
+      replaceSegments: (segments) => store.segments.replace(d.id, segments),
+      saveSegments: (segments) => store.segments.save(d.id, segments),
+      isNameTaken: (dir, name) => [...records.values()].some((o) => o.id !== d.id && o.directory === dir && o.fileName === name && o.status !== 'completed' && o.status !== 'canceled') || store.downloads.nameTaken(dir, name, d.id),
+      sleep,
+    });
+    const entry: Running = { task, meter: new SpeedMeter(), lastReceived: 0, done: Promise.resolve() };
+    entry.meter.sample(now(), 0);
+    entry.done = task.run().then((outcome) => finishTask(d, entry, outcome));
+    running.set(d.id, entry);
+  }
+
+  function finishTask(d: Download, entry: Running, outcome: TaskOutcome): void {
+    running.delete(d.id);
+    onDisk.set(d.id, entry.task.downloaded());
+    changed.add(d.id);
+    if (records.get(d.id) === d) store.downloads.setOwner(d.id, null);
+    if (outcome.kind === 'completed') {
+      apply(d, { status: 'completed', completedAt: now(), error: null });
+      events.emit('finished', snapshot(d));
+    } else if (outcome.kind === 'failed') {
+      apply(d, { status: 'failed', error: outcome.error.toInfo() });
+      events.emit('finished', snapshot(d));
+    }
+    schedule();
+  }
+
+  /** Stops a running download and waits until its last checkpoint is written. */
+  async function stopTask(id: number): Promise<void> {
+    const r = running.get(id);
+    if (!r) return;
+    r.task.stop();
+    await r.done;
+  }
+
+  function sleep(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal.aborted) return reject(new AbortedError());
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(new AbortedError());
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  function flushProgress(): void {
+    const t = now();
+    for (const [id, r] of running) {
+      r.meter.sample(t, r.task.received);
+      if (r.task.received !== r.lastReceived) {
+        r.lastReceived = r.task.received;
+        changed.add(id);
+      }
+    }
+    if (changed.size === 0 && removed.length === 0) return;
+    const updated = [...changed].flatMap((id) => {
+      const d = records.get(id);
+      return d ? [snapshot(d)] : [];
+    });
+    const gone = removed;
+    changed.clear();
+    removed = [];
+    events.emit('progress', { updated, removed: gone });
+  }
+
+  function checkpointAll(): void {
+    for (const [id, r] of running) {
+      r.task.checkpoint().catch(() => {});
+      applyControlRequest(id);
+    }
+  }
+
+  /** `ferry pause ID` from another process leaves a request on the row; act on it here. */
+  function applyControlRequest(id: number): void {
+    const control = store.downloads.owner(id)?.control;
+    if (!control) return;
+    store.downloads.requestControl(id, null);
+    const act =
+      control === 'pause' ? engine.pause(id) : control === 'cancel' ? engine.cancel(id) : engine.remove(id, { deleteFile: control === 'remove-delete' });
+    act.catch(() => {});
+  }
+
+  async function deleteFiles(d: Download, includeFinal: boolean): Promise<void> {
+    if (!d.fileName) return;
+    await fs.rm(partPath(d.directory, d.fileName), { force: true });
+    if (includeFinal && d.status === 'completed') await fs.rm(path.join(d.directory, d.fileName), { force: true });
+  }
+
+  const engine: Engine = {
+    start() {
+      const totals = store.segments.totals();
+      for (const d of store.downloads.list()) {
+        if (records.has(d.id)) continue;
+        records.set(d.id, d);
+        onDisk.set(d.id, totals.get(d.id) ?? 0);
+        if (isActive(d.status)) {
+          const owner = store.downloads.owner(d.id)?.pid ?? null;
+          if (owner !== null && owner !== pid && isProcessAlive(owner)) continue;
+          apply(d, { status: 'queued' });
+        }
+      }
+      schedule();
+    },
+
+    add(options: AddOptions) {
+      const url = validateUrl(options.url);
+      if (typeof options.directory !== 'string' || !path.isAbsolute(options.directory)) {
+        throw new InvalidStateError('The download folder must be an absolute path.');
+      }
+      const connections = clampConnections(options.connections ?? settings.connections);
+      const d = store.downloads.insert({
+        url,
+        directory: path.resolve(options.directory),
+        fileName: options.fileName ? sanitizeFileName(options.fileName) : null,
+        fileNameFixed: Boolean(options.fileName),
+        overwrite: options.overwrite ?? false,
+        status: options.paused ? 'paused' : 'queued',
+        connections,
+      });
+      records.set(d.id, d);
+      onDisk.set(d.id, 0);
+      changed.add(d.id);
+      schedule();
+      return snapshot(d);
+    },
+
+    attach(id) {
+      let d = records.get(id);
+      if (!d) {
+        d = store.downloads.get(id);
+        if (!d) throw new NotFoundError(id);
+        records.set(id, d);
+        onDisk.set(id, store.segments.list(id).reduce((n, s) => n + s.written, 0));
+      }
+      if (isActive(d.status) && !running.has(id)) {
+        const owner = store.downloads.owner(id)?.pid ?? null;
+        if (owner !== null && owner !== pid && isProcessAlive(owner)) {
+          throw new InvalidStateError(`Download ${id} is being downloaded by another Ferry process (pid ${owner}).`);
+        }
+        apply(d, { status: 'queued' });
+        schedule();
+      }
+      return snapshot(d);
+    },
+
+    async pause(id) {
+      const d = record(id);
+      if (d.status === 'paused') return;
+      if (!['queued', 'probing', 'downloading'].includes(d.status)) {
+        throw new InvalidStateError(`A download that is ${d.status} cannot be paused.`);
+      }
+      await stopTask(id);
+      if (records.has(id) && d.status !== 'completed' && d.status !== 'failed') apply(d, { status: 'paused' });
+    },
+
+    resume(id) {
+      const d = record(id);
+      if (d.status === 'queued' || isActive(d.status)) return;
+      if (!canTransition(d.status, 'queued')) throw new InvalidStateError(`A download that is ${d.status} cannot be resumed.`);
+      apply(d, { status: 'queued', error: null });
+      schedule();
+    },
+
+    retry(id) {
+      const d = record(id);
+      if (d.status !== 'failed' && d.status !== 'canceled') {
+        throw new InvalidStateError(`Only a failed or canceled download can be retried (this one is ${d.status}).`);
+      }
+      engine.resume(id);
+    },
+
+    async cancel(id) {
+      const d = record(id);
+      if (d.status === 'canceled') return;
+      if (d.status === 'completed') throw new InvalidStateError('A completed download cannot be canceled.');
+      await stopTask(id);
+      await deleteFiles(d, false);
+      store.segments.clear(id);
+      onDisk.set(id, 0);
+      apply(d, { status: 'canceled' as DownloadStatus, size: null, etag: null, lastModified: null, resumable: false, fileName: d.fileNameFixed ? d.fileName : null });
+    },
+
+    async remove(id, options: RemoveOptions = {}) {
+      const d = record(id);
+      await stopTask(id);
+      if (options.deleteFile) await deleteFiles(d, true);
+      store.downloads.remove(id);
+      records.delete(id);
+      onDisk.delete(id);
+      changed.delete(id);
+      removed.push(id);
+      schedule();
+    },
+
+    move(id, toIndex) {
+      record(id);
+      const order = [...records.values()].sort((a, b) => a.position - b.position || a.id - b.id).map((d) => d.id);
+      const from = order.indexOf(id);
+      order.splice(from, 1);
+      order.splice(Math.max(0, Math.min(order.length, Math.floor(toIndex))), 0, id);
+      store.downloads.reorder(order);
+      order.forEach((oid, i) => {
+        const d = records.get(oid)!;
+        if (d.position !== i + 1) {
+          d.position = i + 1;
+          changed.add(oid);
+        }
+      });
+      schedule();
+    },
+
+    async pauseAll() {
+      const ids = [...records.values()].filter((d) => d.status === 'queued' || isActive(d.status)).map((d) => d.id);
+      // Queued ones first, so a slot freed by a stopping download is not handed to them.
+      for (const id of ids) if (records.get(id)?.status === 'queued') apply(records.get(id)!, { status: 'paused' });
+      await Promise.all(ids.map((id) => (running.has(id) ? engine.pause(id) : Promise.resolve())));
+    },
+
+    resumeAll() {
+      for (const d of records.values()) if (d.status === 'paused') apply(d, { status: 'queued', error: null });
+      schedule();
+    },
+
+    get(id) {
+      return snapshot(record(id), true);
+    },
+
+    list() {
+      return [...records.values()].sort((a, b) => a.position - b.position || a.id - b.id).map((d) => snapshot(d));
+    },
+
+    settings() {
+      return { ...settings };
+    },
+
+    updateSettings(patch) {
+      const next = { ...settings, ...patch };
+      next.maxConcurrent = Math.max(1, Math.min(100, Math.floor(next.maxConcurrent)));
+      next.connections = clampConnections(next.connections);
+      store.settings.save(patch);
+      settings = next;
+      schedule();
+      return { ...settings };
+    },
+
+    on(event, listener) {
+      return events.on(event, listener);
+    },
+
+    async close() {
+      closing = true;
+      clearInterval(progressTimer);
+      clearInterval(checkpointTimer);
+      const stopping = [...running.keys()];
+      await Promise.all(stopping.map(stopTask));
+      // Statuses stay as they were, so the next start resumes what was running.
+      for (const id of stopping) {
+        const d = records.get(id);
+        if (d && isActive(d.status)) store.downloads.setOwner(id, null);
+      }
+      flushProgress();
+      http.destroy();
+    },
+  };
+  return engine;
+}
+
+function clampConnections(n: number): number {
+  if (!Number.isFinite(n)) return DEFAULT_SETTINGS.connections;
+  return Math.max(MIN_CONNECTIONS, Math.min(MAX_CONNECTIONS, Math.floor(n)));
+}

@@ -1,0 +1,88 @@
+// Opens HTTP(S) streams with got, configured the way a segmented downloader needs: no
+// decompression (bytes on disk must be the server's bytes), got's own retry off (the engine
+// retries per segment), keep-alive agents so re-used connections skip the handshake.
+import http from 'node:http';
+import https from 'node:https';
+import got, { type Got, type Request } from 'got';
+import { toFerryError } from './errors.js';
+
+export interface OpenRequest {
+  url: string;
+  /** Inclusive byte range; `end` null asks for everything from `start`. */
+  range?: { start: number; end: number | null };
+  /** Strong ETag or Last-Modified; the server sends the whole file instead of a range if it changed. */
+  ifRange?: string | null;
+}
+
+export interface OpenResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** The URL after redirects. */
+  url: string;
+  /** The response body; destroy it to stop the transfer. */
+  body: Request;
+}
+
+export interface HttpClient {
+  open(request: OpenRequest): Promise<OpenResponse>;
+  destroy(): void;
+}
+
+export interface HttpClientOptions {
+  connectTimeoutMs: number;
+  /** Time allowed for response headers to arrive. */
+  responseTimeoutMs: number;
+  userAgent?: string;
+}
+
+export const USER_AGENT = 'Ferry/0.1 (+https://github.com/ferry-dl/ferry)';
+
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const agentOptions = { keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: 'lifo' as const };
+  const agent = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
+  const client: Got = got.extend({
+    decompress: false,
+    retry: { limit: 0 },
+    throwHttpErrors: false,
+    followRedirect: true,
+    maxRedirects: 10,
+    agent,
+    timeout: { connect: options.connectTimeoutMs, secureConnect: options.connectTimeoutMs, response: options.responseTimeoutMs },
+    headers: { 'user-agent': options.userAgent ?? USER_AGENT, 'accept-encoding': 'identity' },
+  });
+
+  return {
+    open(request) {
+      const headers: Record<string, string> = {};
+      if (request.range) headers.range = `bytes=${request.range.start}-${request.range.end ?? ''}`;
+      if (request.ifRange) headers['if-range'] = request.ifRange;
+      return new Promise<OpenResponse>((resolve, reject) => {
+        let body: Request;
+        try {
+          body = client.stream(request.url, { headers });
+        } catch (error) {
+          reject(toFerryError(error));
+          return;
+        }
+        const onError = (error: unknown) => reject(toFerryError(error));
+        // Errors after the response are seen by whoever reads the body; this keeps one emitted
+        // before anyone reads from becoming an uncaught exception.
+        body.on('error', () => {});
+        body.once('error', onError);
+        body.once('response', (res: http.IncomingMessage & { url: string }) => {
+          body.off('error', onError);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, url: res.url || request.url, body });
+        });
+      });
+    },
+    destroy() {
+      agent.http.destroy();
+      agent.https.destroy();
+    },
+  };
+}
+
+export function header(headers: OpenResponse['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,121 @@
+// The engine's data model: what a download is, its segments, and the statuses it moves through.
+// Shared (type-only) with the IPC contract and the renderer, so it imports nothing at run time.
+
+export type DownloadStatus =
+  | 'queued'
+  | 'probing'
+  | 'downloading'
+  | 'paused'
+  | 'completed'
+  | 'failed'
+  | 'canceled';
+
+export interface ErrorInfo {
+  /** Stable machine-readable code, e.g. `HTTP_NOT_FOUND`. */
+  code: string;
+  /** One sentence a person understands. */
+  message: string;
+}
+
+/** A byte range of the file. `end` is inclusive (as in HTTP ranges); null while the size is unknown. */
+export interface Segment {
+  start: number;
+  end: number | null;
+  /** Bytes `[start, start + written)` are on disk. */
+  written: number;
+}
+
+export interface Download {
+  id: number;
+  url: string;
+  /** The URL after redirects, once probed. */
+  finalUrl: string | null;
+  directory: string;
+  /** Null until the probe names the file (unless the user chose a name). */
+  fileName: string | null;
+  /** The user chose the name (`-o FILE`); the server's name is not used. */
+  fileNameFixed: boolean;
+  /** Replace an existing file at the target instead of picking `name (1).ext`. */
+  overwrite: boolean;
+  size: number | null;
+  etag: string | null;
+  lastModified: string | null;
+  /** The server honours byte ranges for this file (verified by a 206, not just advertised). */
+  resumable: boolean;
+  status: DownloadStatus;
+  position: number;
+  connections: number;
+  error: ErrorInfo | null;
+  /** Why the download last started over from byte 0 (the file changed on the server, ...). */
+  restartReason: string | null;
+  /** Hex sha-256 of the completed file. */
+  sha256: string | null;
+  createdAt: number;
+  updatedAt: number;
+  completedAt: number | null;
+}
+
+/** What the UI and CLI see of a download: the record plus live figures. */
+export interface DownloadSnapshot extends Download {
+  downloaded: number;
+  /** Bytes per second over the last few seconds; 0 when idle. */
+  speed: number;
+  /** Seconds left at the current speed, null when unknown. */
+  eta: number | null;
+  activeConnections: number;
+  segments: SegmentSnapshot[];
+}
+
+export interface SegmentSnapshot extends Segment {
+  /** A connection is fetching this segment right now. */
+  active: boolean;
+}
+
+export interface AddOptions {
+  url: string;
+  directory: string;
+  /** A name chosen by the user; otherwise the server's name or the URL's. */
+  fileName?: string;
+  overwrite?: boolean;
+  connections?: number;
+  /** Start paused instead of queued. */
+  paused?: boolean;
+}
+
+export interface EngineSettings {
+  maxConcurrent: number;
+  connections: number;
+  /** Segments are never split below this many bytes. */
+  minSplitSize: number;
+  /** Attempts per segment before its connection gives up. */
+  maxRetries: number;
+  /** Base of the exponential backoff, in ms. */
+  retryBaseDelayMs: number;
+  retryMaxDelayMs: number;
+  connectTimeoutMs: number;
+  /** A connection that receives nothing for this long is dropped and retried. */
+  idleTimeoutMs: number;
+  /** Bounded interval between checkpoints of segment progress. */
+  checkpointIntervalMs: number;
+  /** Interval between batched progress events. */
+  progressIntervalMs: number;
+  /** Flush file data to stable storage before a checkpoint claims it (survives power loss). */
+  durableCheckpoints: boolean;
+}
+
+export const DEFAULT_SETTINGS: EngineSettings = {
+  maxConcurrent: 3,
+  connections: 8,
+  minSplitSize: 1024 * 1024,
+  maxRetries: 8,
+  retryBaseDelayMs: 500,
+  retryMaxDelayMs: 30_000,
+  connectTimeoutMs: 15_000,
+  idleTimeoutMs: 20_000,
+  checkpointIntervalMs: 1000,
+  progressIntervalMs: 100,
+  durableCheckpoints: true,
+};
+
+export const MIN_CONNECTIONS = 1;
+export const MAX_CONNECTIONS = 32;

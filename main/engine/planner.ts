@@ -1,0 +1,77 @@
+// Splitting a file into segments, and work stealing. Pure functions: the clever part of a
+// segmented downloader, kept free of I/O so a table of cases can pin it down.
+import type { Segment } from './model.js';
+
+/**
+ * Splits `[0, size)` into at most `connections` contiguous segments of near-equal length, none
+ * smaller than `minSplitSize` (except when the whole file is). Ends are inclusive.
+ */
+export function planSegments(size: number, connections: number, minSplitSize: number): Segment[] {
+  if (!Number.isSafeInteger(size) || size < 0) throw new RangeError(`bad size ${size}`);
+  if (size === 0) return [{ start: 0, end: -1, written: 0 }];
+  const byMinSize = Math.max(1, Math.floor(size / Math.max(1, minSplitSize)));
+  // NaN connections would otherwise make `count` NaN and the plan empty: no partition at all.
+  const wanted = Number.isNaN(connections) ? 1 : Math.floor(connections);
+  const count = Math.max(1, Math.min(wanted, byMinSize));
+  const base = Math.floor(size / count);
+  const extra = size % count;
+  const segments: Segment[] = [];
+  let start = 0;
+  for (let i = 0; i < count; i++) {
+    const length = base + (i < extra ? 1 : 0);
+    segments.push({ start, end: start + length - 1, written: 0 });
+    start += length;
+  }
+  return segments;
+}
+
+/** Bytes of a segment not yet claimed by its connection; `claimed` counts bytes taken off the wire. */
+export function remainingBytes(segment: { start: number; end: number | null }, claimed: number): number {
+  if (segment.end === null) return Infinity;
+  return Math.max(0, segment.end - (segment.start + claimed) + 1);
+}
+
+export interface StealCandidate {
+  start: number;
+  end: number | null;
+  /** Bytes already taken off the wire (written or being written); the split never goes below. */
+  claimed: number;
+}
+
+/**
+ * Picks the segment with the most bytes left and returns where to cut it: the victim keeps
+ * `[start, cut - 1]`, a new segment takes `[cut, end]`. Returns null when the back half would be
+ * smaller than `minSplitSize`: a new request would cost more than it saves (IDM's and aria2's rule).
+ */
+export function planSteal<T extends StealCandidate>(
+  candidates: readonly T[],
+  minSplitSize: number,
+): { victim: T; cut: number } | null {
+  let best: T | null = null;
+  let bestLeft = 0;
+  for (const c of candidates) {
+    if (c.end === null) continue;
+    const left = remainingBytes(c, c.claimed);
+    if (left > bestLeft) {
+      best = c;
+      bestLeft = left;
+    }
+  }
+  if (best === null || best.end === null) return null;
+  const half = Math.floor(bestLeft / 2);
+  if (half < Math.max(1, minSplitSize)) return null;
+  const cut = best.end - half + 1;
+  return { victim: best, cut };
+}
+
+/** Checks that segments partition `[0, size)` exactly; used by tests and by resume as a guard. */
+export function isExactPartition(segments: readonly Segment[], size: number): boolean {
+  const sorted = [...segments].sort((a, b) => a.start - b.start);
+  let next = 0;
+  for (const s of sorted) {
+    if (s.end === null || s.start !== next || s.end < s.start - 1) return false;
+    if (s.written < 0 || s.written > s.end - s.start + 1) return false;
+    next = s.end + 1;
+  }
+  return next === size;
+}
