@@ -161,7 +161,7 @@ export class DownloadTask {
     if (this.segments.length > 0) throw new FileChangedError('The server gave no size, so the download cannot resume.');
     this.deps.update({ status: 'probing' });
     const response = await this.withRetries(async () => {
-      const res = await this.deps.http.open({ url: d.url });
+      const res = await this.deps.http.open({ url: d.url, signal: this.stopController.signal });
       if (res.status !== 200) {
         res.body.destroy();
         throw statusError(res.status, res.headers);
@@ -288,7 +288,7 @@ export class DownloadTask {
       if (signal.aborted) throw new AbortedError();
       const before = seg.written;
       try {
-        const opened = res ? { res, offset: 0 } : await this.open(seg);
+        const opened = res ? { res, offset: 0 } : await this.open(seg, signal);
         res = null;
         await pumpBody({
           body: opened.res.body,
@@ -332,10 +332,10 @@ export class DownloadTask {
   }
 
   /** Opens the request for the rest of a segment and checks the answer before any byte is used. */
-  private async open(seg: TaskSegment): Promise<{ res: OpenResponse; offset: number }> {
+  private async open(seg: TaskSegment, signal: AbortSignal): Promise<{ res: OpenResponse; offset: number }> {
     const d = this.download;
     if (this.mode === 'single') {
-      const res = await this.deps.http.open({ url: d.url });
+      const res = await this.deps.http.open({ url: d.url, signal });
       if (res.status !== 200) {
         res.body.destroy();
         throw statusError(res.status, res.headers);
@@ -350,11 +350,11 @@ export class DownloadTask {
     const start = seg.start + seg.written;
     const end = seg.end!;
     const ifRange = ifRangeValidator(d.etag, d.lastModified);
-    let res = await this.deps.http.open({ url: d.finalUrl ?? d.url, range: { start, end }, ifRange });
+    let res = await this.deps.http.open({ url: d.finalUrl ?? d.url, range: { start, end }, ifRange, signal });
     if (d.finalUrl && d.finalUrl !== d.url && [401, 403, 404, 410].includes(res.status)) {
       // A redirect target that expired (signed CDN links): ask the original URL again.
       res.body.destroy();
-      res = await this.deps.http.open({ url: d.url, range: { start, end }, ifRange });
+      res = await this.deps.http.open({ url: d.url, range: { start, end }, ifRange, signal });
     }
     try {
       checkRangeResponse(res.status, res.headers, { start, end, size: d.size!, etag: d.etag, lastModified: d.lastModified });

@@ -4,7 +4,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import got, { type Got, type Request } from 'got';
-import { toFerryError } from './errors.js';
+import { AbortedError, toFerryError } from './errors.js';
 
 export interface OpenRequest {
   url: string;
@@ -12,6 +12,8 @@ export interface OpenRequest {
   range?: { start: number; end: number | null };
   /** Strong ETag or Last-Modified; the server sends the whole file instead of a range if it changed. */
   ifRange?: string | null;
+  /** Aborting destroys the request, even while it waits for the response headers. */
+  signal?: AbortSignal;
 }
 
 export interface OpenResponse {
@@ -65,6 +67,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           return;
         }
         const onError = (error: unknown) => reject(toFerryError(error));
+        const { signal } = request;
+        if (signal) {
+          if (signal.aborted) body.destroy(new AbortedError());
+          else signal.addEventListener('abort', () => body.destroy(new AbortedError()), { once: true });
+        }
         // Errors after the response are seen by whoever reads the body; this keeps one emitted
         // before anyone reads from becoming an uncaught exception.
         body.on('error', () => {});
