@@ -10,7 +10,8 @@ import type { Download, EngineSettings, Segment } from './model.js';
 import { PartFile } from './part-file.js';
 import { moveIntoPlace, reserveName } from './place-file.js';
 import { planSegments, planSteal } from './planner.js';
-import { checkProbeResponse, checkRangeResponse, ifRangeValidator, statusError, bodyLength } from './response-check.js';
+import { checkProbeResponse } from './response-check.js';
+import { openRange, openWholeFile } from './segment-requests.js';
 import { retryDelay } from './retry-delay.js';
 import type { DownloadPatch } from '../store/downloads-repo.js';
 
@@ -160,14 +161,7 @@ export class DownloadTask {
     }
     if (this.segments.length > 0) throw new FileChangedError('The server gave no size, so the download cannot resume.');
     this.deps.update({ status: 'probing' });
-    const response = await this.withRetries(async () => {
-      const res = await this.deps.http.open({ url: d.url, signal: this.stopController.signal });
-      if (res.status !== 200) {
-        res.body.destroy();
-        throw statusError(res.status, res.headers);
-      }
-      return res;
-    });
+    const response = await this.withRetries(() => openWholeFile(this.deps.http, d.url, this.stopController.signal));
     try {
       const probe = checkProbeResponse(response.status, response.headers);
       await this.openPart(probe.contentDisposition, response.url);
@@ -334,34 +328,9 @@ export class DownloadTask {
   /** Opens the request for the rest of a segment and checks the answer before any byte is used. */
   private async open(seg: TaskSegment, signal: AbortSignal): Promise<{ res: OpenResponse; offset: number }> {
     const d = this.download;
-    if (this.mode === 'single') {
-      const res = await this.deps.http.open({ url: d.url, signal });
-      if (res.status !== 200) {
-        res.body.destroy();
-        throw statusError(res.status, res.headers);
-      }
-      const length = bodyLength(res.headers);
-      if (d.size !== null && length !== d.size) {
-        res.body.destroy();
-        throw new FileChangedError('The file on the server changed size since the download started.');
-      }
-      return { res, offset: 0 };
-    }
+    if (this.mode === 'single') return { res: await openWholeFile(this.deps.http, d.url, signal, d.size), offset: 0 };
     const start = seg.start + seg.written;
-    const end = seg.end!;
-    const ifRange = ifRangeValidator(d.etag, d.lastModified);
-    let res = await this.deps.http.open({ url: d.finalUrl ?? d.url, range: { start, end }, ifRange, signal });
-    if (d.finalUrl && d.finalUrl !== d.url && [401, 403, 404, 410].includes(res.status)) {
-      // A redirect target that expired (signed CDN links): ask the original URL again.
-      res.body.destroy();
-      res = await this.deps.http.open({ url: d.url, range: { start, end }, ifRange, signal });
-    }
-    try {
-      checkRangeResponse(res.status, res.headers, { start, end, size: d.size!, etag: d.etag, lastModified: d.lastModified });
-    } catch (error) {
-      res.body.destroy();
-      throw error;
-    }
+    const res = await openRange(this.deps.http, d, start, seg.end!, signal);
     if (!d.resumable) this.deps.update({ resumable: true });
     return { res, offset: start };
   }
