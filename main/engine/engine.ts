@@ -25,6 +25,7 @@ import type { DownloadPatch } from '../store/downloads-repo.js';
 import type { Store } from '../store/store.js';
 import { EventHub } from './event-hub.js';
 import { isProcessAlive } from './process-alive.js';
+import { watchForSpace } from './space-watch.js';
 
 export interface EngineDeps {
   store: Store;
@@ -56,6 +57,7 @@ export function createEngine(deps: EngineDeps): Engine {
   const changed = new Set<number>();
   let removed: number[] = [];
   let closing = false;
+  const spaceWatchers = new Map<number, () => void>();
 
   const progressTimer = setInterval(flushProgress, settings.progressIntervalMs);
   const checkpointTimer = setInterval(checkpointAll, settings.checkpointIntervalMs);
@@ -133,11 +135,30 @@ export function createEngine(deps: EngineDeps): Engine {
     if (outcome.kind === 'completed') {
       apply(d, { status: 'completed', completedAt: now(), error: null });
       events.emit('finished', snapshot(d));
+    } else if (outcome.kind === 'failed' && outcome.error.code === 'DISK_FULL') {
+      // Nothing is wrong with the download: pause it, keep every byte, resume when there is room.
+      apply(d, { status: 'paused', error: outcome.error.toInfo() });
+      waitForRoom(d);
     } else if (outcome.kind === 'failed') {
       apply(d, { status: 'failed', error: outcome.error.toInfo() });
       events.emit('finished', snapshot(d));
     }
     schedule();
+  }
+
+  function waitForRoom(d: Download): void {
+    spaceWatchers.get(d.id)?.();
+    const remaining = () => (d.size === null ? 0 : Math.max(0, d.size - (onDisk.get(d.id) ?? 0)));
+    const stop = watchForSpace(d.directory, remaining, () => {
+      spaceWatchers.delete(d.id);
+      if (records.get(d.id) === d && d.status === 'paused' && d.error?.code === 'DISK_FULL') engine.resume(d.id);
+    }, settings.spaceCheckIntervalMs);
+    spaceWatchers.set(d.id, stop);
+  }
+
+  function stopWaitingForRoom(id: number): void {
+    spaceWatchers.get(id)?.();
+    spaceWatchers.delete(id);
   }
 
   /** Stops a running download and waits until its last checkpoint is written. */
@@ -277,6 +298,7 @@ export function createEngine(deps: EngineDeps): Engine {
       const d = record(id);
       if (d.status === 'queued' || isActive(d.status)) return;
       if (!canTransition(d.status, 'queued')) throw new InvalidStateError(`A download that is ${d.status} cannot be resumed.`);
+      stopWaitingForRoom(id);
       apply(d, { status: 'queued', error: null });
       schedule();
     },
@@ -302,6 +324,7 @@ export function createEngine(deps: EngineDeps): Engine {
 
     async remove(id, options: RemoveOptions = {}) {
       const d = record(id);
+      stopWaitingForRoom(id);
       await stopTask(id);
       if (options.deleteFile) await deleteFiles(d, true);
       store.downloads.remove(id);
@@ -337,7 +360,11 @@ export function createEngine(deps: EngineDeps): Engine {
     },
 
     resumeAll() {
-      for (const d of records.values()) if (d.status === 'paused') apply(d, { status: 'queued', error: null });
+      for (const d of records.values()) {
+        if (d.status !== 'paused') continue;
+        stopWaitingForRoom(d.id);
+        apply(d, { status: 'queued', error: null });
+      }
       schedule();
     },
 
@@ -369,6 +396,7 @@ export function createEngine(deps: EngineDeps): Engine {
 
     async close() {
       closing = true;
+      for (const id of [...spaceWatchers.keys()]) stopWaitingForRoom(id);
       clearInterval(progressTimer);
       clearInterval(checkpointTimer);
       const stopping = [...running.keys()];

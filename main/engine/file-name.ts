@@ -54,9 +54,14 @@ export function truncateBytes(name: string, maxBytes: number): string {
   const extBytes = Buffer.byteLength(ext);
   // The extension stays only when it is short and still leaves the stem at least one byte.
   const keepExt = ext.length > 0 && extBytes <= 32 && extBytes < maxBytes ? ext : '';
-  const budget = keepExt ? maxBytes - extBytes : maxBytes;
-  const cut = cutToBytes(keepExt ? stem : name, budget).replace(/[.\s]+$/, '');
-  if (cut !== '') return cut + keepExt;
+  const cut = (text: string, budget: number): string => cutToBytes(text, budget).replace(/[.\s]+$/, '');
+  if (keepExt) {
+    const stemCut = cut(stem, maxBytes - extBytes);
+    if (stemCut !== '') return stemCut + keepExt;
+  }
+  // The first character of the stem does not fit beside the extension: keep what fits of the name.
+  const whole = cut(name, maxBytes);
+  if (whole !== '') return whole;
   const fallback = FALLBACK_NAME + keepExt;
   return Buffer.byteLength(fallback) <= maxBytes ? fallback : cutToBytes(FALLBACK_NAME, maxBytes);
 }

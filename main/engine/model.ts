@@ -101,6 +101,8 @@ export interface EngineSettings {
   progressIntervalMs: number;
   /** Flush file data to stable storage before a checkpoint claims it (survives power loss). */
   durableCheckpoints: boolean;
+  /** How often a download paused by a full disk checks whether there is room again. */
+  spaceCheckIntervalMs: number;
 }
 
 export const DEFAULT_SETTINGS: EngineSettings = {
@@ -115,6 +117,7 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   checkpointIntervalMs: 1000,
   progressIntervalMs: 100,
   durableCheckpoints: true,
+  spaceCheckIntervalMs: 2000,
 };
 
 export const MIN_CONNECTIONS = 1;

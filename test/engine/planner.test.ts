@@ -1,0 +1,184 @@
+// The split planner and work stealing: the parts of a segmented downloader where an off-by-one
+// silently corrupts a file. Tables of exact cases, plus exhaustive property checks over many
+// (size, connections, minSplitSize) combinations and seeded random steal sequences.
+import { describe, expect, it } from 'vitest';
+import type { Segment } from '../../main/engine/model.js';
+import { isExactPartition, planSegments, planSteal, remainingBytes } from '../../main/engine/planner.js';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const GiB = 1024 * MiB;
+
+/** Independent of isExactPartition (which is itself under test): contiguous from 0 to size - 1. */
+function expectContiguous(segments: Segment[], size: number): void {
+  let next = 0;
+  for (const s of segments) {
+    expect(s.start).toBe(next);
+    expect(s.end).not.toBeNull();
+    next = s.end! + 1;
+  }
+  expect(next).toBe(size);
+}
+
+const lengthOf = (s: Segment): number => s.end! - s.start + 1;
+
+describe('planSegments: exact cases', () => {
+  it.each([
+    { size: 0, connections: 8, min: 1, expected: [[0, -1]] },
+    { size: 1, connections: 8, min: 1, expected: [[0, 0]] },
+    { size: 10, connections: 3, min: 1, expected: [[0, 3], [4, 6], [7, 9]] },
+    { size: 10, connections: 10, min: 1, expected: Array.from({ length: 10 }, (_, i) => [i, i]) },
+    { size: 100, connections: 4, min: 30, expected: [[0, 33], [34, 66], [67, 99]] },
+    { size: 100, connections: 4, min: 1000, expected: [[0, 99]] },
+    { size: 100, connections: 0, min: 1, expected: [[0, 99]] },
+    { size: 100, connections: -3, min: 1, expected: [[0, 99]] },
+    { size: 100, connections: NaN, min: 1, expected: [[0, 99]] },
+    { size: 100, connections: 2.9, min: 1, expected: [[0, 49], [50, 99]] },
+    { size: 100, connections: 2, min: 0, expected: [[0, 49], [50, 99]] },
+    { size: 5 * GiB, connections: 2, min: MiB, expected: [[0, 2.5 * GiB - 1], [2.5 * GiB, 5 * GiB - 1]] },
+  ])('size $size, $connections connections, min $min', ({ size, connections, min, expected }) => {
+    const plan = planSegments(size, connections, min);
+    expect(plan.map((s) => [s.start, s.end])).toEqual(expected);
+    expect(plan.every((s) => s.written === 0)).toBe(true);
+  });
+
+  it.each([-1, 1.5, NaN, Infinity, 2 ** 53])('rejects size %d', (size) => {
+    expect(() => planSegments(size, 4, 1)).toThrow(RangeError);
+  });
+});
+
+describe('planSegments: partitions are exact', () => {
+  const sizes = [0, 1, 2, 3, 7, 31, 32, 33, 1000, MiB - 1, MiB, MiB + 1, 10 * MiB + 3, 4 * GiB - 1, 4 * GiB + 1, 5 * GiB];
+  const connectionCounts = [1, 2, 3, 5, 8, 16, 31, 32];
+  const minSizes = [1, 4 * KiB, MiB, 20 * MiB];
+  const combos = sizes.flatMap((size) =>
+    connectionCounts.flatMap((connections) => minSizes.map((min) => ({ size, connections, min }))),
+  );
+
+  it.each(combos)('size $size, $connections connections, min $min', ({ size, connections, min }) => {
+    const plan = planSegments(size, connections, min);
+    expect(isExactPartition(plan, size)).toBe(true);
+    if (size === 0) return;
+    expectContiguous(plan, size);
+    // As many segments as the connections and the minimum size allow, never more.
+    expect(plan.length).toBe(Math.min(connections, Math.max(1, Math.floor(size / min))));
+    const lengths = plan.map(lengthOf);
+    if (plan.length > 1) expect(Math.min(...lengths)).toBeGreaterThanOrEqual(min);
+    // Near-equal: a slow last segment would otherwise decide the finish time.
+    expect(Math.max(...lengths) - Math.min(...lengths)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('remainingBytes', () => {
+  it.each([
+    { start: 0, end: 99, claimed: 0, left: 100 },
+    { start: 0, end: 99, claimed: 99, left: 1 },
+    { start: 0, end: 99, claimed: 100, left: 0 },
+    { start: 0, end: 99, claimed: 150, left: 0 },
+    { start: 10, end: 19, claimed: 5, left: 5 },
+    { start: 4 * GiB, end: 5 * GiB - 1, claimed: 1, left: GiB - 1 },
+    { start: 0, end: null, claimed: 10, left: Infinity },
+  ])('[$start, $end] with $claimed claimed → $left', ({ start, end, claimed, left }) => {
+    expect(remainingBytes({ start, end }, claimed)).toBe(left);
+  });
+});
+
+describe('planSteal: exact cases', () => {
+  const seg = (start: number, end: number | null, claimed: number, id = 0) => ({ id, start, end, claimed });
+
+  it.each([
+    { label: 'nothing to steal from', candidates: [], min: 1, cut: null },
+    { label: 'untouched segment is halved', candidates: [seg(0, 999, 0)], min: 100, cut: 500 },
+    { label: 'half of what is left, not of the segment', candidates: [seg(0, 999, 400)], min: 100, cut: 700 },
+    { label: 'odd remainder: the victim keeps the extra byte', candidates: [seg(0, 100, 0)], min: 1, cut: 51 },
+    { label: 'half exactly the minimum', candidates: [seg(0, 199, 0)], min: 100, cut: 100 },
+    { label: 'half one byte short of the minimum', candidates: [seg(0, 198, 0)], min: 100, cut: null },
+    { label: 'fully claimed', candidates: [seg(0, 99, 100)], min: 1, cut: null },
+    { label: 'claimed past the end', candidates: [seg(0, 99, 500)], min: 1, cut: null },
+    { label: 'one byte left cannot be split', candidates: [seg(0, 99, 99)], min: 0, cut: null },
+    { label: 'two bytes left, min 0 acts as 1', candidates: [seg(0, 99, 98)], min: 0, cut: 99 },
+    { label: 'unknown end is never a victim', candidates: [seg(0, null, 0)], min: 1, cut: null },
+    { label: 'past 4 GiB', candidates: [seg(4 * GiB, 5 * GiB - 1, MiB)], min: MiB, cut: 5 * GiB - (GiB - MiB) / 2 },
+  ])('$label', ({ candidates, min, cut }) => {
+    const result = planSteal(candidates, min);
+    expect(result?.cut ?? null).toBe(cut);
+    if (result) expect(result.victim).toBe(candidates[0]);
+  });
+
+  it('takes from the segment with the most bytes left, not the longest one', () => {
+    const candidates = [seg(0, 999, 900, 1), seg(1000, 1599, 0, 2), seg(1600, 1999, 0, 3)];
+    expect(planSteal(candidates, 1)).toEqual({ victim: candidates[1], cut: 1300 });
+  });
+
+  it('ignores segments of unknown length when others can be split', () => {
+    const candidates = [seg(0, null, 0, 1), seg(0, 99, 0, 2)];
+    expect(planSteal(candidates, 1)?.victim.id).toBe(2);
+  });
+});
+
+/** mulberry32: a seeded PRNG, so a failing random sequence can be replayed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('planSteal: stealing until nothing is worth it', () => {
+  it.each([
+    { size: 1000, connections: 1, min: 1, seed: 1 },
+    { size: 1000, connections: 4, min: 10, seed: 2 },
+    { size: 10 * MiB + 7, connections: 8, min: 64 * KiB, seed: 3 },
+    { size: 5 * GiB, connections: 32, min: MiB, seed: 4 },
+    { size: 5 * GiB + 1, connections: 3, min: 20 * MiB, seed: 5 },
+  ])('size $size, $connections connections, min $min (seed $seed)', ({ size, connections, min, seed }) => {
+    const random = prng(seed);
+    const segments = planSegments(size, connections, min).map((s) => ({ ...s, claimed: 0 }));
+    for (let round = 0; round < 10_000; round++) {
+      // Connections make uneven progress between steals.
+      for (const s of segments) s.claimed = Math.min(lengthOf(s), s.claimed + Math.floor(random() * (lengthOf(s) / 3)));
+      const steal = planSteal(segments, min);
+      if (!steal) {
+        // Null only when no segment has two minimum halves left.
+        for (const s of segments) expect(Math.floor(remainingBytes(s, s.claimed) / 2)).toBeLessThan(Math.max(1, min));
+        return;
+      }
+      const { victim, cut } = steal;
+      const oldEnd = victim.end!;
+      // Never below what the victim's connection has already taken off the wire.
+      expect(cut).toBeGreaterThan(victim.start + victim.claimed);
+      expect(cut).toBeLessThanOrEqual(oldEnd);
+      expect(oldEnd - cut + 1).toBeGreaterThanOrEqual(min);
+      victim.end = cut - 1;
+      segments.push({ start: cut, end: oldEnd, written: 0, claimed: 0 });
+      segments.sort((a, b) => a.start - b.start);
+      expect(isExactPartition(segments, size)).toBe(true);
+    }
+    throw new Error('stealing did not converge');
+  });
+});
+
+describe('isExactPartition', () => {
+  const s = (start: number, end: number | null, written = 0): Segment => ({ start, end, written });
+  it.each([
+    { label: 'one segment', segments: [s(0, 9)], size: 10, ok: true },
+    { label: 'out of order', segments: [s(5, 9), s(0, 4)], size: 10, ok: true },
+    { label: 'fully written', segments: [s(0, 4, 5), s(5, 9, 5)], size: 10, ok: true },
+    { label: 'empty file', segments: [s(0, -1)], size: 0, ok: true },
+    { label: 'gap', segments: [s(0, 3), s(5, 9)], size: 10, ok: false },
+    { label: 'overlap', segments: [s(0, 5), s(5, 9)], size: 10, ok: false },
+    { label: 'does not start at 0', segments: [s(1, 9)], size: 10, ok: false },
+    { label: 'short of the size', segments: [s(0, 8)], size: 10, ok: false },
+    { label: 'past the size', segments: [s(0, 10)], size: 10, ok: false },
+    { label: 'written past the end', segments: [s(0, 4, 6), s(5, 9)], size: 10, ok: false },
+    { label: 'negative written', segments: [s(0, 9, -1)], size: 10, ok: false },
+    { label: 'unknown end', segments: [s(0, null)], size: 10, ok: false },
+    { label: 'no segments for a non-empty file', segments: [], size: 10, ok: false },
+  ])('$label → $ok', ({ segments, size, ok }) => {
+    expect(isExactPartition(segments, size)).toBe(ok);
+  });
+});
