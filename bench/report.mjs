@@ -1,0 +1,189 @@
+// Turns the raw runs into the summary table (Markdown), the targets section, and the JSON file.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+
+export const TARGETS = {
+  throttledRatio: 0.95, // ferry throttled MiB/s >= 0.95 × N × rate
+  rssMiB: 120, // ferry peak RSS
+};
+
+export function median(values) {
+  const v = values.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+  if (v.length === 0) return null;
+  const m = Math.floor(v.length / 2);
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+export function runOk(r) {
+  return r.exitCode === 0 && !r.timedOut && r.sha256Ok === true;
+}
+
+/**
+ * One row per (workload, tool, N). `variants` is the planned list (including ferry rows that were
+ * not run because Ferry is not built); `runs` is every measured rep.
+ */
+export function summarize(variants, runs, { rateMiB }) {
+  const rows = variants.map((v) => {
+    const mine = runs.filter((r) => r.work === v.work && r.tool === v.tool && r.n === v.n);
+    const ok = mine.filter(runOk);
+    const row = {
+      work: v.work, tool: v.tool, n: v.n, bytes: v.bytes, throttled: v.throttled, unit: v.unit,
+      status: v.skip ?? (mine.length === 0 ? 'not run' : ok.length === mine.length ? 'ok' : 'FAILED'),
+      reps: mine.length, okReps: ok.length,
+      medianMiBps: median(ok.map((r) => r.mibps)),
+      medianWallS: median(ok.map((r) => r.wallS)),
+      medianCpuS: median(ok.map((r) => r.cpuS)),
+      medianRequests: median(ok.map((r) => r.requests)),
+      peakRssMiB: ok.length ? Math.max(...ok.map((r) => (r.maxRssKiB ?? 0) / 1024)) : null,
+      idealMiBps: v.throttled ? v.n * rateMiB : null,
+    };
+    row.cpuSPerGiB = row.medianCpuS !== null ? row.medianCpuS / (v.bytes / GiB) : null;
+    row.ratioIdeal = row.idealMiBps && row.medianMiBps !== null ? row.medianMiBps / row.idealMiBps : null;
+    return row;
+  });
+  for (const row of rows) {
+    const curl = rows.find((r) => r.work === row.work && r.tool === 'curl');
+    row.ratioCurl = curl && curl.medianMiBps && row.medianMiBps !== null ? row.medianMiBps / curl.medianMiBps : null;
+  }
+  return rows;
+}
+
+const f = (x, d) => (x === null || x === undefined ? '—' : x.toFixed(d));
+
+function shaCell(row) {
+  if (row.status === 'ok') return 'ok';
+  if (row.status === 'FAILED') return `FAILED (${row.reps - row.okReps}/${row.reps})`;
+  return row.status; // "not built", "not run"
+}
+
+export const COLUMNS = [
+  'work', 'tool', 'N', 'MiB/s (median)', 'wall s (median)', '× curl', '× ideal',
+  'CPU s', 'CPU s/GiB', 'peak RSS MiB', 'requests', 'sha256',
+];
+
+export function tableRows(rows) {
+  return rows.map((r) => [
+    r.work, r.tool, String(r.n),
+    f(r.medianMiBps, 1), f(r.medianWallS, 2), f(r.ratioCurl, 2), r.throttled ? f(r.ratioIdeal, 3) : '',
+    f(r.medianCpuS, 2), f(r.cpuSPerGiB, 2), f(r.peakRssMiB, 1), f(r.medianRequests, 0), shaCell(r),
+  ]);
+}
+
+export function markdownTable(header, body) {
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
+  const numeric = header.map((_, i) => i >= 2 && i < header.length - 1);
+  const line = (cells) => `| ${cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(' | ')} |`;
+  const sep = `|${widths.map((w, i) => (numeric[i] ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`;
+  return [line(header), sep, ...body.map(line)].join('\n');
+}
+
+/** Each target as { target, status: met | missed | not evaluated, detail }. */
+export function evaluateTargets(rows, { rateMiB, throttle = 'conn' }) {
+  const out = [];
+  const ferry = rows.filter((r) => r.tool === 'ferry');
+  const ferryBuilt = ferry.some((r) => r.status !== 'not built');
+  const notBuilt = (target) => out.push({ target, status: 'not evaluated', detail: ferry.length ? 'ferry not built' : 'ferry not selected (--tools)' });
+
+  // 1. Throttled: ferry >= 0.95 × N × rate, for each N.
+  const thr = ferry.filter((r) => r.work === 'throttled');
+  if (thr.length === 0) {
+    out.push({ target: `throttled ferry ≥ ${TARGETS.throttledRatio} × N × ${rateMiB} MiB/s`, status: 'not evaluated', detail: 'no ferry rows (workload or tool not selected)' });
+  }
+  for (const r of thr) {
+    const target = `throttled ferry N=${r.n} ≥ ${TARGETS.throttledRatio} × ${r.n} × ${rateMiB} MiB/s (${(TARGETS.throttledRatio * r.idealMiBps).toFixed(1)} MiB/s)`;
+    if (!ferryBuilt) { notBuilt(target); continue; }
+    if (r.medianMiBps === null) { out.push({ target, status: 'missed', detail: `no successful run (${r.status})` }); continue; }
+    const met = r.ratioIdeal >= TARGETS.throttledRatio && r.status === 'ok';
+    // With --throttle request, nginx's limit_rate is per request and lets each request start with a
+    // burst (about min(rate × 1 s, sendfile_max_chunk) = 2 MiB here): short range requests dodge it.
+    const perReq = r.medianRequests ? r.bytes / r.medianRequests / MiB : null;
+    const warn = throttle === 'request' && perReq !== null && perReq < 2 * rateMiB
+      ? `; WARNING: ${perReq.toFixed(2)} MiB per request, short requests partly bypass nginx's per-request limit_rate` : '';
+    out.push({ target, status: met ? 'met' : 'missed', detail: `${r.medianMiBps.toFixed(2)} MiB/s = ${r.ratioIdeal.toFixed(3)} × ideal, ${f(r.medianRequests, 0)} requests${r.status === 'ok' ? '' : `, ${r.status}`}${warn}` });
+  }
+
+  // 2. Unthrottled: ferry's best MiB/s >= aria2c's best MiB/s (best over N for each).
+  {
+    const target = 'unthrottled ferry MiB/s ≥ aria2c best';
+    const big = rows.filter((r) => r.work === 'big-unthrottled');
+    const best = (tool) => {
+      const c = big.filter((r) => r.tool === tool && r.medianMiBps !== null);
+      return c.length ? c.reduce((a, b) => (b.medianMiBps > a.medianMiBps ? b : a)) : null;
+    };
+    const a = best('aria2c');
+    const fb = best('ferry');
+    if (big.length === 0) out.push({ target, status: 'not evaluated', detail: 'workload not run' });
+    else if (!ferryBuilt) notBuilt(target);
+    else if (!a) out.push({ target, status: 'not evaluated', detail: 'no successful aria2c run' });
+    else if (!fb) out.push({ target, status: 'missed', detail: 'no successful ferry run' });
+    else {
+      const perN = big.filter((r) => r.tool === 'ferry').map((r) => `N=${r.n} ${f(r.medianMiBps, 1)}`).join(', ');
+      out.push({
+        target,
+        status: fb.medianMiBps >= a.medianMiBps ? 'met' : 'missed',
+        detail: `ferry best ${fb.medianMiBps.toFixed(1)} MiB/s (N=${fb.n}) vs aria2c best ${a.medianMiBps.toFixed(1)} MiB/s (N=${a.n}); ferry ${perN}`,
+      });
+    }
+  }
+
+  // 3. Ferry peak RSS <= 120 MiB, over every ferry run.
+  {
+    const target = `ferry peak RSS ≤ ${TARGETS.rssMiB} MiB`;
+    const measured = ferry.filter((r) => r.peakRssMiB !== null);
+    if (!ferryBuilt) notBuilt(target);
+    else if (measured.length === 0) out.push({ target, status: 'missed', detail: 'no successful ferry run' });
+    else {
+      const worst = measured.reduce((a, b) => (b.peakRssMiB > a.peakRssMiB ? b : a));
+      out.push({
+        target,
+        status: worst.peakRssMiB <= TARGETS.rssMiB ? 'met' : 'missed',
+        detail: `max ${worst.peakRssMiB.toFixed(1)} MiB (${worst.work}, N=${worst.n})`,
+      });
+    }
+  }
+  return out;
+}
+
+/** How busy the machine was with other work while the tools ran, in cores (median and max over runs). */
+export function backgroundLoad(runs) {
+  const cores = runs.filter((r) => r.otherCpuS !== null && r.otherCpuS !== undefined && r.wallS > 0).map((r) => r.otherCpuS / r.wallS);
+  return cores.length ? { medianCores: median(cores), maxCores: Math.max(...cores) } : null;
+}
+
+export const BUSY_WARN_CORES = 0.25;
+
+export function renderReport({ rows, targets, meta, runs = [] }) {
+  const lines = [];
+  const bg = backgroundLoad(runs);
+  lines.push(`## Ferry benchmark — ${meta.startedAt}${meta.options.quick ? ' (QUICK: small files, not comparable to a full run)' : ''}`);
+  lines.push('');
+  lines.push(`reps: ${meta.options.reps}; files: big ${meta.files.big.bytes / MiB} MiB, mid ${meta.files.mid.bytes / MiB} MiB, ` +
+    `${meta.files.small.count} × ${meta.files.small.bytes / 1024} KiB; throttle ${meta.throttle}; ` +
+    `${meta.machine.cpus} cores, ${meta.machine.memGiB} GiB`);
+  lines.push(`${meta.versions.curl} | ${meta.versions.aria2c} | ${meta.versions.nginx} | node ${meta.versions.node} | ferry ${meta.versions.ferry}`);
+  if (bg) {
+    lines.push(`background CPU (other processes, besides the tool and nginx): median ${bg.medianCores.toFixed(2)} cores, max ${bg.maxCores.toFixed(2)} cores`);
+    if (bg.medianCores > BUSY_WARN_CORES) {
+      lines.push('');
+      lines.push(`**WARNING: the machine was busy with other work during this run (median ${bg.medianCores.toFixed(2)} of ${meta.machine.cpus} cores); the numbers are noisy. Rerun on an idle machine.**`);
+    }
+  }
+  lines.push('');
+  lines.push(markdownTable(COLUMNS, tableRows(rows)));
+  lines.push('');
+  lines.push('### targets');
+  lines.push('');
+  for (const t of targets) lines.push(`- **${t.status}** — ${t.target}: ${t.detail}`);
+  return lines.join('\n');
+}
+
+export function writeResults(dir, stamp, data, markdown) {
+  mkdirSync(dir, { recursive: true });
+  const json = join(dir, `${stamp}.json`);
+  writeFileSync(json, `${JSON.stringify(data, null, 2)}\n`);
+  writeFileSync(join(dir, `${stamp}.md`), `${markdown}\n`);
+  return json;
+}
