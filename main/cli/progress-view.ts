@@ -10,6 +10,8 @@ export interface ProgressView {
   update(s: DownloadSnapshot): void;
   finish(s: DownloadSnapshot): void;
   note(line: string): void;
+  /** Ctrl-C: from now on "paused" is expected, not a failure to report. */
+  interrupt(line: string): void;
   stop(): void;
 }
 
@@ -18,6 +20,10 @@ export function describe(s: DownloadSnapshot): string {
 }
 
 function failureLine(s: DownloadSnapshot): string {
+  if (s.status === 'paused') {
+    const why = s.error ? `${s.error.message} (${s.error.code})` : 'paused by another ferry process';
+    return `ferry: paused: download ${s.id} (${maskCredentials(s.url)}): ${why}; run 'ferry resume ${s.id}' to continue.`;
+  }
   const why = s.error ? `${s.error.message} (${s.error.code})` : `it is ${s.status}`;
   return `ferry: failed: ${maskCredentials(s.url)}: ${why}`;
 }
@@ -31,6 +37,8 @@ function completedLine(s: DownloadSnapshot, startedAt: number): string {
 export function createProgressView({ quiet, tty }: { quiet: boolean; tty: boolean }): ProgressView {
   const startedAt = Date.now();
   const seen = new Set<number>();
+  // After Ctrl-C every download reports "paused"; that is expected, not a failure to print.
+  let interrupted = false;
   if (quiet || !tty) {
     return {
       update(s) {
@@ -41,11 +49,15 @@ export function createProgressView({ quiet, tty }: { quiet: boolean; tty: boolea
       finish(s) {
         if (s.status === 'completed') {
           if (!quiet) process.stderr.write(`${completedLine(s, startedAt)}\n`);
-        } else if (s.status !== 'paused') {
+        } else if (!interrupted) {
           process.stderr.write(`${failureLine(s)}\n`);
         }
       },
       note(line) {
+        process.stderr.write(`${line}\n`);
+      },
+      interrupt(line) {
+        interrupted = true;
         if (!quiet) process.stderr.write(`${line}\n`);
       },
       stop() {},
@@ -87,9 +99,13 @@ export function createProgressView({ quiet, tty }: { quiet: boolean; tty: boolea
     finish(s) {
       this.update(s);
       if (s.status === 'completed') multi.log(`${completedLine(s, startedAt)}\n`);
-      else if (s.status !== 'paused') multi.log(`${failureLine(s)}\n`);
+      else if (!interrupted) multi.log(`${failureLine(s)}\n`);
     },
     note(line) {
+      multi.log(`${line}\n`);
+    },
+    interrupt(line) {
+      interrupted = true;
       multi.log(`${line}\n`);
     },
     stop() {

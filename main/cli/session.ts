@@ -47,23 +47,39 @@ export async function runInForeground(engine: Engine, ids: number[], quiet: bool
         view.update(s);
         settle(s);
       }
-      if (batch.removed.some((id) => pending.has(id))) {
-        for (const id of batch.removed) pending.delete(id);
-      }
+      for (const id of batch.removed) removedElsewhere(id);
       if (pending.size === 0) done();
     });
     const offFinished = engine.on('finished', (s) => {
       settle(s);
       if (pending.size === 0) done();
     });
+    // The engine's timers do not hold the process open, and a download paused or removed by
+    // another ferry process leaves no socket that would: this referenced timer waits for us.
+    const keepAlive = setInterval(() => {
+      for (const id of [...pending]) {
+        try {
+          settle(engine.get(id));
+        } catch {
+          removedElsewhere(id);
+        }
+      }
+      if (pending.size === 0) done();
+    }, 250);
     const interrupt = () => {
       result.interrupted = true;
-      view.note('ferry: pausing (saving progress)... run the same command again to resume.');
+      view.interrupt('ferry: pausing (saving progress)... run the same command again to resume.');
       Promise.all([...pending].map((id) => engine.pause(id).catch(() => {}))).then(done, done);
     };
     process.once('SIGINT', interrupt);
     process.once('SIGTERM', interrupt);
+    function removedElsewhere(id: number) {
+      if (!pending.delete(id)) return;
+      result.failed.push({ id } as DownloadSnapshot);
+      view.note(`ferry: removed: download ${id} was removed by another ferry process.`);
+    }
     function done() {
+      clearInterval(keepAlive);
       offProgress();
       offFinished();
       process.off('SIGINT', interrupt);

@@ -3,7 +3,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pumpBody, type LiveSegment } from './body-pump.js';
-import { AbortedError, FerryError, FileChangedError, RangeUnsupportedError, toFerryError } from './errors.js';
+import { AbortedError, FerryError, FileChangedError, RangeUnsupportedError, StorageError, toFerryError } from './errors.js';
 import { chooseFileName, partPath } from './file-name.js';
 import type { HttpClient, OpenResponse } from './http-client.js';
 import type { Download, EngineSettings, Segment } from './model.js';
@@ -191,7 +191,14 @@ export class DownloadTask {
     const d = this.download;
     if (this.part) return;
     if (d.fileName) {
-      this.part = (await PartFile.openExisting(this.partPath())) ?? (await PartFile.create(this.partPath()));
+      // A name chosen by the user (-o FILE): an empty FILE.part is ours from a run killed before
+      // its first checkpoint; one with data that no segment claims belongs to someone else.
+      const existing = await PartFile.openExisting(this.partPath());
+      if (existing && (await existing.size()) > 0 && !d.overwrite) {
+        await existing.close();
+        throw new StorageError('PART_EXISTS', `${this.partPath()} already exists and is not this download's; remove it or use --overwrite.`);
+      }
+      this.part = existing ?? (await PartFile.create(this.partPath()));
       await this.part.truncate(0);
       return;
     }

@@ -74,6 +74,11 @@ async function linkNoClobber(from: string, to: string): Promise<boolean> {
     await fs.link(from, to);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    // A crash between link() and unlink() leaves both names on one file: finish the move.
+    if (code === 'EEXIST' && (await sameFile(from, to))) {
+      await fs.unlink(from).catch(() => {});
+      return true;
+    }
     if (code === 'EEXIST') return false;
     if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'EXDEV' || code === 'ENOSYS') {
       if (await exists(to)) return false;
@@ -86,4 +91,13 @@ async function linkNoClobber(from: string, to: string): Promise<boolean> {
   }
   await fs.unlink(from).catch(() => {});
   return true;
+}
+
+async function sameFile(a: string, b: string): Promise<boolean> {
+  try {
+    const [sa, sb] = await Promise.all([fs.stat(a), fs.stat(b)]);
+    return sa.dev === sb.dev && sa.ino === sb.ino;
+  } catch {
+    return false;
+  }
 }

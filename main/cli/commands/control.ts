@@ -15,14 +15,20 @@ function liveOwner(store: Store, id: number): number | null {
   return owner !== null && owner !== process.pid && isProcessAlive(owner) ? owner : null;
 }
 
-async function askOwner(store: Store, id: number, request: ControlRequest, done: () => boolean): Promise<boolean> {
+/**
+ * Leaves `request` for the process running the download and waits until it is carried out.
+ * 'gone' when that process stopped running the download first (finished, exited): the caller
+ * then acts on the database itself.
+ */
+async function askOwner(store: Store, id: number, request: ControlRequest, done: () => boolean): Promise<'done' | 'gone' | 'timeout'> {
   store.downloads.requestControl(id, request);
   const until = Date.now() + WAIT_MS;
   while (Date.now() < until) {
-    if (done()) return true;
+    if (done()) return 'done';
+    if (liveOwner(store, id) === null) return done() ? 'done' : 'gone';
     await new Promise((r) => setTimeout(r, 100));
   }
-  return done();
+  return done() ? 'done' : 'timeout';
 }
 
 function notFound(id: number): number {
@@ -42,9 +48,17 @@ export async function runPause({ db, id }: { db?: string; id: number }): Promise
     }
     const owner = liveOwner(store, id);
     if (owner !== null) {
-      const ok = await askOwner(store, id, 'pause', () => store.downloads.get(id)?.status === 'paused');
-      if (!ok) console.error(`ferry: process ${owner} did not pause download ${id} in time.`);
-      return ok ? EXIT.ok : EXIT.failed;
+      const outcome = await askOwner(store, id, 'pause', () => store.downloads.get(id)?.status === 'paused');
+      if (outcome === 'done') return EXIT.ok;
+      if (outcome === 'timeout') {
+        console.error(`ferry: process ${owner} did not pause download ${id} in time.`);
+        return EXIT.failed;
+      }
+      const now = store.downloads.get(id);
+      if (!now || !(now.status === 'queued' || isActive(now.status))) {
+        console.error(`ferry: download ${id} is ${now?.status ?? 'gone'} and cannot be paused.`);
+        return EXIT.failed;
+      }
     }
     store.downloads.update(id, { status: 'paused' });
     return EXIT.ok;
@@ -81,9 +95,13 @@ export async function runRemove({ db, id, deleteFile }: { db?: string; id: numbe
     if (!store.downloads.get(id)) return notFound(id);
     const owner = liveOwner(store, id);
     if (owner !== null) {
-      const ok = await askOwner(store, id, deleteFile ? 'remove-delete' : 'remove', () => !store.downloads.get(id));
-      if (!ok) console.error(`ferry: process ${owner} did not remove download ${id} in time.`);
-      return ok ? EXIT.ok : EXIT.failed;
+      const outcome = await askOwner(store, id, deleteFile ? 'remove-delete' : 'remove', () => !store.downloads.get(id));
+      if (outcome === 'done') return EXIT.ok;
+      if (outcome === 'timeout') {
+        console.error(`ferry: process ${owner} did not remove download ${id} in time.`);
+        return EXIT.failed;
+      }
+      store.downloads.requestControl(id, null);
     }
     const engine = openEngine(store);
     try {
