@@ -11,6 +11,7 @@ import { PartFile } from './part-file.js';
 import { moveIntoPlace, reserveName } from './place-file.js';
 import { planSegments, planSteal } from './planner.js';
 import { checkProbeResponse } from './response-check.js';
+import { ChecksumMismatchError, hashFile, serverChecksum } from './checksum.js';
 import { openRange, openWholeFile } from './segment-requests.js';
 import { retryDelay } from './retry-delay.js';
 import type { DownloadPatch } from '../store/downloads-repo.js';
@@ -131,6 +132,11 @@ export class DownloadTask {
     this.failure = null;
     this.lastError = null;
     const first = await this.begin();
+    if (this.stopped) {
+      // Paused while the probe was on its way: its body must not start a connection.
+      first?.response.body.destroy();
+      throw new AbortedError();
+    }
     if (first) this.spawn(first.segment, first.response);
     const wanted = this.mode === 'single' ? 1 : this.download.connections;
     while (this.liveWorkers.size < wanted && this.spawn(null, null));
@@ -172,6 +178,8 @@ export class DownloadTask {
           ? [{ start: 0, end: null, written: 0 }]
           : planSegments(probe.size, this.mode === 'ranges' ? d.connections : 1, s.minSplitSize);
       this.setPlan(plan);
+      const sent = serverChecksum(response.headers);
+      if (sent && d.checksum?.source !== 'user') this.deps.update({ checksum: sent });
       this.deps.update({
         finalUrl: response.url,
         size: probe.size,
@@ -194,7 +202,7 @@ export class DownloadTask {
       // A name chosen by the user (-o FILE): an empty FILE.part is ours from a run killed before
       // its first checkpoint; one with data that no segment claims belongs to someone else.
       const existing = await PartFile.openExisting(this.partPath());
-      if (existing && (await existing.size()) > 0 && !d.overwrite) {
+      if (existing && d.fileNameFixed && !d.overwrite && (await existing.size()) > 0) {
         await existing.close();
         throw new StorageError('PART_EXISTS', `${this.partPath()} already exists and is not this download's; remove it or use --overwrite.`);
       }
@@ -221,6 +229,7 @@ export class DownloadTask {
 
   /** Starts a connection on `segment` (or on whatever it can pick); false when nothing is left. */
   private spawn(segment: TaskSegment | null, response: OpenResponse | null): boolean {
+    if (this.stopped) return false;
     const worker: Worker = { controller: new AbortController(), segment: null };
     const seg = segment ?? this.pick();
     if (!seg) return false;
@@ -372,6 +381,8 @@ export class DownloadTask {
     this.segments = [];
     this.deps.replaceSegments([]);
     this.deps.update({ size: null, etag: null, lastModified: null, resumable: false, restartReason: reason });
+    // A digest the old version's server sent says nothing about the new version.
+    if (this.download.checksum?.source === 'server') this.deps.update({ checksum: null });
   }
 
   private async finish(): Promise<void> {
@@ -380,10 +391,23 @@ export class DownloadTask {
     await this.checkpoint();
     await this.part?.close();
     this.part = null;
-    if (this.alreadyInPlace) return;
     const d = this.download;
+    if (this.alreadyInPlace) return;
+    await this.verify(this.partPath());
     const fileName = await moveIntoPlace(d.directory, d.fileName!, { overwrite: d.overwrite, fixedName: d.fileNameFixed });
     if (fileName !== d.fileName) this.deps.update({ fileName });
+  }
+
+  /** Hashes the finished file: records its sha-256 and checks the expected checksum, if any. */
+  private async verify(file: string): Promise<void> {
+    const d = this.download;
+    if (!this.deps.settings.recordSha256 && !d.checksum) return;
+    const hashes = await hashFile(file, d.checksum ? ['sha-256', d.checksum.algorithm] : ['sha-256']);
+    if (d.checksum) {
+      const actual = hashes.get(d.checksum.algorithm)!;
+      if (actual !== d.checksum.hex) throw new ChecksumMismatchError(d.checksum, actual);
+    }
+    this.deps.update({ sha256: hashes.get('sha-256')! });
   }
 
   private partPath(): string {

@@ -1,6 +1,7 @@
 // The download queue: runs at most `maxConcurrent` downloads in position order, keeps every
 // state in the store, checkpoints running downloads at a bounded interval, and sends progress
 // in batches. Dependencies are passed in, so the same engine runs in Electron, the CLI and tests.
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { DownloadTask, type TaskOutcome } from './download-task.js';
@@ -26,6 +27,7 @@ import type { Store } from '../store/store.js';
 import { EventHub } from './event-hub.js';
 import { isProcessAlive } from './process-alive.js';
 import { watchForSpace } from './space-watch.js';
+import { parseChecksum } from './checksum.js';
 
 export interface EngineDeps {
   store: Store;
@@ -249,7 +251,9 @@ export function createEngine(deps: EngineDeps): Engine {
         throw new InvalidStateError('The download folder must be an absolute path.');
       }
       const connections = clampConnections(options.connections ?? settings.connections);
+      const checksum = options.checksum === undefined || options.checksum === '' ? null : parseChecksum(options.checksum);
       const d = store.downloads.insert({
+        checksum,
         url,
         directory: path.resolve(options.directory),
         fileName: options.fileName ? sanitizeFileName(options.fileName) : null,
@@ -307,6 +311,13 @@ export function createEngine(deps: EngineDeps): Engine {
       const d = record(id);
       if (d.status !== 'failed' && d.status !== 'canceled') {
         throw new InvalidStateError(`Only a failed or canceled download can be retried (this one is ${d.status}).`);
+      }
+      if (d.error?.code === 'CHECKSUM_MISMATCH') {
+        // The bytes are all there but wrong: a retry is a fresh download, not a resume.
+        if (d.fileName) fsSync.rmSync(partPath(d.directory, d.fileName), { force: true });
+        store.segments.clear(id);
+        onDisk.set(id, 0);
+        apply(d, { size: null, etag: null, lastModified: null, resumable: false, checksum: d.checksum?.source === 'user' ? d.checksum : null });
       }
       engine.resume(id);
     },

@@ -1,6 +1,10 @@
 // The engine's data model: what a download is, its segments, and the statuses it moves through.
 // Shared (type-only) with the IPC contract and the renderer, so it imports nothing at run time.
 
+import type { Checksum } from './checksum.js';
+
+export type { Checksum };
+
 export type DownloadStatus =
   | 'queued'
   | 'probing'
@@ -48,7 +52,9 @@ export interface Download {
   error: ErrorInfo | null;
   /** Why the download last started over from byte 0 (the file changed on the server, ...). */
   restartReason: string | null;
-  /** Hex sha-256 of the completed file. */
+  /** The checksum the file must match before it gets its final name. */
+  checksum: Checksum | null;
+  /** Hex sha-256 of the completed file, so a later check can tell whether it was changed. */
   sha256: string | null;
   createdAt: number;
   updatedAt: number;
@@ -80,6 +86,8 @@ export interface AddOptions {
   connections?: number;
   /** Start paused instead of queued. */
   paused?: boolean;
+  /** `ALGORITHM=HEX` (sha-256, sha-512, sha-1, md5) the finished file must match. */
+  checksum?: string;
 }
 
 export interface EngineSettings {
@@ -103,6 +111,8 @@ export interface EngineSettings {
   durableCheckpoints: boolean;
   /** How often a download paused by a full disk checks whether there is room again. */
   spaceCheckIntervalMs: number;
+  /** Hash every finished file and keep its sha-256 (a checksum to verify is always hashed). */
+  recordSha256: boolean;
 }
 
 export const DEFAULT_SETTINGS: EngineSettings = {
@@ -118,6 +128,7 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   progressIntervalMs: 100,
   durableCheckpoints: true,
   spaceCheckIntervalMs: 2000,
+  recordSha256: true,
 };
 
 export const MIN_CONNECTIONS = 1;

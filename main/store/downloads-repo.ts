@@ -1,7 +1,7 @@
 // Reads and writes download rows. Statements are prepared once; every method is synchronous
 // (better-sqlite3), so a caller can group several in one transaction.
 import type Database from 'better-sqlite3';
-import type { Download, DownloadStatus } from '../engine/model.js';
+import type { Checksum, Download, DownloadStatus } from '../engine/model.js';
 import type { Db } from './database.js';
 
 interface DownloadRow {
@@ -23,6 +23,9 @@ interface DownloadRow {
   error_message: string | null;
   restart_reason: string | null;
   sha256: string | null;
+  checksum_algorithm: string | null;
+  checksum_hex: string | null;
+  checksum_source: string | null;
   owner_pid: number | null;
   control: string | null;
   created_at: number;
@@ -33,7 +36,7 @@ interface DownloadRow {
 export type NewDownload = Pick<
   Download,
   'url' | 'directory' | 'fileName' | 'fileNameFixed' | 'overwrite' | 'status' | 'connections'
->;
+> & { checksum?: Checksum | null };
 
 /** Fields the engine updates as a download moves along. */
 export type DownloadPatch = Partial<
@@ -51,6 +54,7 @@ export type DownloadPatch = Partial<
     | 'error'
     | 'restartReason'
     | 'sha256'
+    | 'checksum'
     | 'completedAt'
     | 'directory'
   >
@@ -77,6 +81,10 @@ function fromRow(r: DownloadRow): Download {
     connections: r.connections,
     error: r.error_code ? { code: r.error_code, message: r.error_message ?? '' } : null,
     restartReason: r.restart_reason,
+    checksum:
+      r.checksum_algorithm && r.checksum_hex
+        ? { algorithm: r.checksum_algorithm as Checksum['algorithm'], hex: r.checksum_hex, source: r.checksum_source === 'server' ? 'server' : 'user' }
+        : null,
     sha256: r.sha256,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -97,15 +105,18 @@ const COLUMN: Record<keyof DownloadPatch, string> = {
   error: 'error',
   restartReason: 'restart_reason',
   sha256: 'sha256',
+  checksum: 'checksum',
   completedAt: 'completed_at',
   directory: 'directory',
 };
 
 export function createDownloadsRepo(db: Db, now: () => number = Date.now) {
   const insert = db.prepare(`
-    INSERT INTO downloads (url, directory, file_name, file_name_fixed, overwrite, status, position, connections, created_at, updated_at)
+    INSERT INTO downloads (url, directory, file_name, file_name_fixed, overwrite, status, position, connections,
+                           checksum_algorithm, checksum_hex, checksum_source, created_at, updated_at)
     VALUES (@url, @directory, @fileName, @fileNameFixed, @overwrite, @status,
-            (SELECT COALESCE(MAX(position), 0) + 1 FROM downloads), @connections, @now, @now)`);
+            (SELECT COALESCE(MAX(position), 0) + 1 FROM downloads), @connections,
+            @checksumAlgorithm, @checksumHex, @checksumSource, @now, @now)`);
   const byId = db.prepare<[number], DownloadRow>('SELECT * FROM downloads WHERE id = ?');
   const all = db.prepare<[], DownloadRow>('SELECT * FROM downloads ORDER BY position, id');
   const remove = db.prepare('DELETE FROM downloads WHERE id = ?');
@@ -128,7 +139,11 @@ export function createDownloadsRepo(db: Db, now: () => number = Date.now) {
     let stmt = updates.get(sig);
     if (!stmt) {
       const sets = keys.map((k) =>
-        k === 'error' ? 'error_code = @error_code, error_message = @error_message' : `${COLUMN[k]} = @${k}`,
+        k === 'error'
+        ? 'error_code = @error_code, error_message = @error_message'
+        : k === 'checksum'
+          ? 'checksum_algorithm = @checksum_algorithm, checksum_hex = @checksum_hex, checksum_source = @checksum_source'
+          : `${COLUMN[k]} = @${k}`,
       );
       stmt = db.prepare(`UPDATE downloads SET ${sets.join(', ')}, updated_at = @updatedAt WHERE id = @id`);
       updates.set(sig, stmt);
@@ -138,6 +153,10 @@ export function createDownloadsRepo(db: Db, now: () => number = Date.now) {
       if (k === 'error') {
         params.error_code = patch.error?.code ?? null;
         params.error_message = patch.error?.message ?? null;
+      } else if (k === 'checksum') {
+        params.checksum_algorithm = patch.checksum?.algorithm ?? null;
+        params.checksum_hex = patch.checksum?.hex ?? null;
+        params.checksum_source = patch.checksum?.source ?? null;
       } else if (k === 'resumable') {
         params[k] = patch.resumable ? 1 : 0;
       } else {
@@ -157,6 +176,9 @@ export function createDownloadsRepo(db: Db, now: () => number = Date.now) {
         overwrite: d.overwrite ? 1 : 0,
         status: d.status,
         connections: d.connections,
+        checksumAlgorithm: d.checksum?.algorithm ?? null,
+        checksumHex: d.checksum?.hex ?? null,
+        checksumSource: d.checksum?.source ?? null,
         now: now(),
       });
       return fromRow(byId.get(Number(info.lastInsertRowid))!);

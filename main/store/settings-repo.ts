@@ -4,6 +4,7 @@ import type { Db } from './database.js';
 
 export function createSettingsRepo(db: Db) {
   const all = db.prepare<[], { key: string; value: string }>('SELECT key, value FROM settings');
+  const one = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?');
   const put = db.prepare(
     'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
   );
@@ -27,6 +28,22 @@ export function createSettingsRepo(db: Db) {
       db.transaction(() => {
         for (const [key, value] of Object.entries(patch)) put.run(key, JSON.stringify(value));
       })();
+    },
+    /**
+     * A raw JSON value by key, for settings outside the engine's (the app's theme, drop action,
+     * ...); undefined when absent or unreadable. Callers validate the shape themselves.
+     */
+    get(key: string): unknown {
+      const row = one.get(key);
+      if (!row) return undefined;
+      try {
+        return JSON.parse(row.value) as unknown;
+      } catch {
+        return undefined;
+      }
+    },
+    put(key: string, value: unknown): void {
+      put.run(key, JSON.stringify(value));
     },
   };
 }

@@ -62,6 +62,21 @@ describe('the queue', () => {
     expect(server.bytesServedTwice('/p.bin')).toBeLessThanOrEqual(4 * 128 * 1024);
   });
 
+  it('a pause that arrives while the download is still starting stops it at once', async () => {
+    const body = serve('early.bin', 2 * 1024 * 1024, 9, SLOW);
+    const { id } = h.engine.add({ url: server.url('/early.bin'), directory: h.dir, connections: 4 });
+    expect(h.engine.get(id).status).toBe('probing');
+    await h.engine.pause(id);
+    expect(h.engine.get(id).status).toBe('paused');
+    const requests = server.requests.length;
+    await new Promise((r) => setTimeout(r, 400));
+    expect(server.requests.length).toBe(requests);
+    expect(h.engine.get(id).activeConnections).toBe(0);
+    h.engine.resume(id);
+    const s = await h.finished(id);
+    expect(await sha256File(h.pathOf(s))).toBe(sha256(body));
+  });
+
   it('pause all stops everything (queued ones too) and resume all brings them back', async () => {
     const bodies = [0, 1, 2].map((i) => serve(`a${i}.bin`, 600_000, i, SLOW));
     const ids = bodies.map((_, i) => h.engine.add({ url: server.url(`/a${i}.bin`), directory: h.dir }).id);

@@ -152,6 +152,7 @@ export async function startFaultServer(opts: FaultServerOptions = {}): Promise<F
     if (lastModified !== null) res.setHeader('Last-Modified', lastModified);
     res.setHeader('Content-Type', file.spec.contentType ?? 'application/octet-stream');
     if (file.spec.contentDisposition !== undefined) res.setHeader('Content-Disposition', file.spec.contentDisposition);
+    for (const [name, value] of Object.entries(file.spec.headers ?? {})) res.setHeader(name, value);
 
     let range = faults.ignoreRange ? ({ kind: 'full' } as const) : parseRange(record.range, size);
     if (range.kind !== 'full' && !faults.ignoreIfRange && !ifRangeMatches(record.ifRange, etag, lastModified)) {

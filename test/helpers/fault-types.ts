@@ -47,6 +47,8 @@ export interface FileSpec {
   lastModified?: string | null;
   contentType?: string;
   contentDisposition?: string;
+  /** More response headers, sent as given (Repr-Digest, Content-MD5, ...). */
+  headers?: Record<string, string>;
   faults?: Faults;
 }
 
