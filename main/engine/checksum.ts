@@ -4,15 +4,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { FerryError } from './errors.js';
+import type { Checksum, ChecksumAlgorithm } from './model.js';
 
-export type ChecksumAlgorithm = 'sha-256' | 'sha-512' | 'sha-1' | 'md5';
-
-export interface Checksum {
-  algorithm: ChecksumAlgorithm;
-  /** Lower-case hex. */
-  hex: string;
-  source: 'user' | 'server';
-}
+export type { Checksum, ChecksumAlgorithm };
 
 const HEX_LENGTH: Record<ChecksumAlgorithm, number> = { 'sha-256': 64, 'sha-512': 128, 'sha-1': 40, md5: 32 };
 const NODE_NAME: Record<ChecksumAlgorithm, string> = { 'sha-256': 'sha256', 'sha-512': 'sha512', 'sha-1': 'sha1', md5: 'md5' };

@@ -1,9 +1,14 @@
 // The engine's data model: what a download is, its segments, and the statuses it moves through.
 // Shared (type-only) with the IPC contract and the renderer, so it imports nothing at run time.
 
-import type { Checksum } from './checksum.js';
+export type ChecksumAlgorithm = 'sha-256' | 'sha-512' | 'sha-1' | 'md5';
 
-export type { Checksum };
+export interface Checksum {
+  algorithm: ChecksumAlgorithm;
+  /** Lower-case hex. */
+  hex: string;
+  source: 'user' | 'server';
+}
 
 export type DownloadStatus =
   | 'queued'

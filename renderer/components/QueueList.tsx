@@ -1,0 +1,109 @@
+// The queue, virtualized: only the rows in view (plus a few) are in the DOM, each keyed by its
+// download id so a row keeps its element while the list scrolls or reorders. Rows have one fixed
+// height, which keeps the virtualizer's arithmetic exact for 10,000 downloads.
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useRef, useState, type DragEvent, type MouseEvent } from 'react';
+import { actions } from '../actions.js';
+import { ROW_DRAG_TYPE } from '../drop/read-transfer.js';
+import { useDownloads } from '../state/downloads-store.js';
+import { moveTarget } from '../state/reorder.js';
+import { clickSelect } from '../state/selection.js';
+import { useUi } from '../state/ui-store.js';
+import { useVisibleIds } from '../state/visible.js';
+import { QueueRow } from './QueueRow.js';
+import { useQueueKeys } from './use-queue-keys.js';
+
+export const ROW_HEIGHT = 48;
+
+export function QueueList() {
+  const visible = useVisibleIds();
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const anchor = useUi((s) => s.selection.anchor);
+  const [dropMark, setDropMark] = useState<{ id: number; after: boolean } | null>(null);
+
+  const virtualizer = useVirtualizer({
+    count: visible.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    getItemKey: (index) => visible[index] ?? index,
+    overscan: 8,
+  });
+  useQueueKeys(visible, (index) => virtualizer.scrollToIndex(index, { align: 'auto' }));
+
+  const onClick = useCallback(
+    (id: number, e: MouseEvent) => {
+      const ui = useUi.getState();
+      ui.setSelection(clickSelect(ui.selection, visible, id, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey }));
+    },
+    [visible],
+  );
+  const onOpen = useCallback((id: number) => {
+    if (useDownloads.getState().byId[id]?.status === 'completed') void actions.openFile(id);
+  }, []);
+  const onDragOverRow = useCallback((id: number, e: DragEvent<HTMLDivElement>) => {
+    if (!e.dataTransfer.types.includes(ROW_DRAG_TYPE)) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'move';
+    const rect = e.currentTarget.getBoundingClientRect();
+    const after = e.clientY > rect.top + rect.height / 2;
+    setDropMark((m) => (m && m.id === id && m.after === after ? m : { id, after }));
+  }, []);
+  const onDropRow = useCallback((id: number, e: DragEvent<HTMLDivElement>) => {
+    const dragged = Number(e.dataTransfer.getData(ROW_DRAG_TYPE));
+    if (!dragged) return;
+    e.preventDefault();
+    const rect = e.currentTarget.getBoundingClientRect();
+    const after = e.clientY > rect.top + rect.height / 2;
+    setDropMark(null);
+    // The engine counts positions over the whole queue, not just the rows the filter shows.
+    const to = moveTarget(useDownloads.getState().order, dragged, id, after);
+    if (to !== null) void actions.move(dragged, to);
+  }, []);
+
+  const items = virtualizer.getVirtualItems();
+  const anchorShown = anchor !== null && items.some((item) => item.key === anchor);
+
+  return (
+    <div
+      className="queue"
+      role="grid"
+      aria-label="Downloads"
+      aria-rowcount={visible.length + 1}
+      aria-multiselectable="true"
+      aria-activedescendant={anchorShown ? `download-${anchor}` : undefined}
+      tabIndex={0}
+    >
+      <div className="queue-head" role="rowgroup">
+        <div className="row head" role="row" aria-rowindex={1}>
+          <div className="cell name" role="columnheader">Name</div>
+          <div className="cell size num" role="columnheader">Size</div>
+          <div className="cell progress-cell" role="columnheader">Progress</div>
+          <div className="cell speed num" role="columnheader">Speed</div>
+          <div className="cell eta num" role="columnheader">Time left</div>
+          <div className="cell status" role="columnheader">Status</div>
+          <div className="cell conns num" role="columnheader" title="Connections">Conn.</div>
+        </div>
+      </div>
+      <div className="queue-scroll" ref={scrollRef} onDragEnd={() => setDropMark(null)} onDragLeave={(e) => e.currentTarget === e.target && setDropMark(null)}>
+        <div className="queue-rows" role="rowgroup" style={{ height: virtualizer.getTotalSize() }}>
+          {items.map((item) => {
+            const id = visible[item.index]!;
+            return (
+              <QueueRow
+                key={item.key}
+                id={id}
+                index={item.index}
+                start={item.start}
+                dropMark={dropMark?.id === id ? (dropMark.after ? 'after' : 'before') : null}
+                onClick={onClick}
+                onOpen={onOpen}
+                onDragOverRow={onDragOverRow}
+                onDropRow={onDropRow}
+              />
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}
