@@ -13,7 +13,7 @@ import { parseRange } from '../helpers/http-range.js';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 /** The built CLI; FERRY_TEST_BIN points the suite at another build (e.g. one with a fix to try). */
-export const BIN = process.env.FERRY_TEST_BIN ? path.resolve(process.env.FERRY_TEST_BIN) : path.join(REPO, 'dist', 'main', 'cli', 'bin.js');
+export const BIN = process.env.FERRY_TEST_BIN ? path.resolve(process.env.FERRY_TEST_BIN) : path.join(REPO, 'dist', 'cli', 'ferry.mjs');
 export const MiB = 1024 * 1024;
 export const KiB = 1024;
 
@@ -62,9 +62,8 @@ export async function ensureBuilt(): Promise<void> {
   }
   try {
     if (isFresh()) return;
-    const tsc = path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
-    const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: REPO, encoding: 'utf8' });
-    // tsc still emits on type errors; only a missing bin.js is fatal here.
+    // The shipped CLI is the esbuild bundle (see scripts/build-cli.mjs).
+    const r = spawnSync(process.execPath, [path.join(REPO, 'scripts', 'build-cli.mjs')], { cwd: REPO, encoding: 'utf8' });
     if (!fs.existsSync(BIN)) throw new Error(`building the CLI failed:\n${r.stdout}\n${r.stderr}`);
   } finally {
     fs.rmSync(lock, { recursive: true, force: true });

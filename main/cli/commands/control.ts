@@ -105,7 +105,9 @@ export async function runRemove({ db, id, deleteFile }: { db?: string; id: numbe
     }
     const engine = openEngine(store);
     try {
-      const d = store.downloads.get(id)!;
+      const d = store.downloads.get(id);
+      // The owner may have carried the request out just as it let go of the download.
+      if (!d) return EXIT.ok;
       // attach() would restart an interrupted download; mark it paused first so it stays put.
       if (isActive(d.status) || d.status === 'queued') store.downloads.update(id, { status: 'paused' });
       engine.attach(id);

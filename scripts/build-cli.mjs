@@ -1,0 +1,34 @@
+// Bundles the `ferry` command into one ES module file. Node resolves and compiles one file far
+// faster than the hundreds of modules behind got: start-up drops from about 0.5 s to 0.25 s,
+// which is most of a short download's overhead. better-sqlite3 stays external (a native addon).
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** @param {{ outfile?: string }} [options] */
+export async function buildCli(options = {}) {
+  const outfile = options.outfile ?? path.join(root, 'dist', 'cli', 'ferry.mjs');
+  await build({
+    entryPoints: [path.join(root, 'main', 'cli', 'bin.ts')],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: ['better-sqlite3'],
+    // Bundled CommonJS dependencies call require(); give the ES module one.
+    banner: { js: "import { createRequire as __ferryRequire } from 'node:module';\nconst require = __ferryRequire(import.meta.url);" },
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+  fs.chmodSync(outfile, 0o755);
+  return outfile;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const out = await buildCli();
+  console.log(`ferry CLI built into ${path.relative(process.cwd(), out)}`);
+}
