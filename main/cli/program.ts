@@ -40,6 +40,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .option('-c, --connections <n>', `connections per download (1-${MAX_CONNECTIONS})`, intInRange(1, MAX_CONNECTIONS), 8)
     .option('-j, --jobs <n>', 'downloads at once', intInRange(1, 100), 3)
     .option('-i, --input-file <file>', 'read URLs from a file, one per line')
+    .option('--checksum <alg=hex>', 'verify the file before it gets its name (sha-256, sha-512, sha-1 or md5; one URL only)')
     .option('--overwrite', 'replace an existing output file')
     .option('-q, --quiet', 'print only errors')
     .action(async (urls: string[], opts) => {

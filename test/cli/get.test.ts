@@ -136,6 +136,31 @@ describe('ferry get -o FILE', () => {
   });
 });
 
+describe('ferry get --checksum', () => {
+  it('lands the file when it matches, and exits 1 keeping only the .part when it does not', async () => {
+    const db = path.join(home, 'state.db');
+    const good = path.join(dir, 'good.pdf');
+    const ok = await runFerry(['get', server.url('/files/report.pdf'), '-o', good, '--checksum', `sha-256=${sha256(SMALL)}`, '--db', db], { home });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(await sha256File(good)).toBe(sha256(SMALL));
+
+    const bad = path.join(dir, 'bad.pdf');
+    const wrong = await runFerry(['get', server.url('/files/report.pdf'), '-o', bad, '--checksum', `md5=${'0'.repeat(32)}`, '--db', db], { home });
+    expect(wrong.code).toBe(1);
+    expect(lines(wrong.stderr).filter((l) => l.includes('CHECKSUM_MISMATCH'))).toHaveLength(1);
+    expect(fs.existsSync(bad)).toBe(false);
+    expect(fs.statSync(`${bad}.part`).size).toBe(SMALL.length);
+  });
+
+  it('refuses a malformed checksum before fetching anything', async () => {
+    const r = await runFerry(['get', server.url('/files/report.pdf'), '-o', path.join(dir, 'x.pdf'), '--checksum', 'crc32=1234', '--db', path.join(home, 's.db')], { home });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/INVALID_CHECKSUM/);
+    expect(server.requests).toHaveLength(0);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+});
+
 describe('ferry get -d DIR', () => {
   it('names the file from the URL and never overwrites: the second identical run makes "name (1).ext"', async () => {
     const db = path.join(home, 'state.db');

@@ -19,6 +19,7 @@ export interface GetOptions {
   jobs: number;
   inputFile?: string;
   overwrite?: boolean;
+  checksum?: string;
   quiet?: boolean;
   db?: string;
 }
@@ -29,6 +30,7 @@ export async function runGet(o: GetOptions): Promise<number> {
   if (urls.length === 0) return usage('give at least one URL, or -i FILE.');
   if (o.output && urls.length !== 1) return usage('-o FILE takes exactly one URL.');
   if (o.output && o.dir) return usage('use -o FILE or -d DIR, not both.');
+  if (o.checksum !== undefined && urls.length !== 1) return usage('--checksum takes exactly one URL.');
 
   const store = openStore(o.db);
   const engine = openEngine(store, { maxConcurrent: o.jobs, connections: o.connections });
@@ -80,7 +82,7 @@ function toFile(store: Store, engine: Engine, raw: string, o: GetOptions): numbe
     }
     throw new OutputExistsError(target);
   }
-  return engine.add({ url, directory, fileName, overwrite: Boolean(o.overwrite), connections: o.connections }).id;
+  return engine.add({ url, directory, fileName, overwrite: Boolean(o.overwrite), connections: o.connections, checksum: o.checksum }).id;
 }
 
 /** `-d DIR`: the server's name, made unique; resume an unfinished download of the same URL there. */
@@ -91,11 +93,13 @@ function toDir(store: Store, engine: Engine, raw: string, o: GetOptions): number
     .list()
     .find((d) => d.url === url && d.directory === directory && !d.fileNameFixed && UNFINISHED.has(d.status));
   if (unfinished) return resumeExisting(engine, unfinished);
-  return engine.add({ url, directory, connections: o.connections }).id;
+  return engine.add({ url, directory, connections: o.connections, checksum: o.checksum }).id;
 }
 
 function resumeExisting(engine: Engine, d: Download): number {
   const s = engine.attach(d.id);
-  if (s.status === 'paused' || s.status === 'failed') engine.resume(d.id);
+  // retry, not resume: a file that failed its checksum starts afresh instead of failing again.
+  if (s.status === 'failed') engine.retry(d.id);
+  else if (s.status === 'paused') engine.resume(d.id);
   return d.id;
 }
