@@ -1,7 +1,7 @@
 // Moves one response body into the partial file: skips bytes the segment already has, stops at
 // the segment's end (which work stealing may move while the body flows), and writes coalesced
 // buffers at their file offsets. A byte is counted as written only after its write completed.
-import type { Request } from 'got';
+import type { Readable } from 'node:stream';
 import { NetworkError } from './errors.js';
 import type { PartFile } from './part-file.js';
 
@@ -20,7 +20,7 @@ export interface LiveSegment {
 }
 
 export interface PumpOptions {
-  body: Request;
+  body: Readable;
   /** File offset of the body's first byte: the range start for a 206, 0 for a 200. */
   bodyOffset: number;
   segment: LiveSegment;

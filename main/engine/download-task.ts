@@ -10,9 +10,9 @@ import type { Download, EngineSettings, Segment } from './model.js';
 import { PartFile } from './part-file.js';
 import { moveIntoPlace, reserveName } from './place-file.js';
 import { planSegments, planSteal } from './planner.js';
-import { checkProbeResponse } from './response-check.js';
+import { checkNotAnErrorPage, checkProbeResponse } from './response-check.js';
 import { ChecksumMismatchError, hashFile, serverChecksum } from './checksum.js';
-import { openRange, openWholeFile } from './segment-requests.js';
+import { decodedBody, openRange, openWholeFile } from './segment-requests.js';
 import { retryDelay } from './retry-delay.js';
 import type { DownloadPatch } from '../store/downloads-repo.js';
 
@@ -170,6 +170,8 @@ export class DownloadTask {
     const response = await this.withRetries(() => openWholeFile(this.deps.http, d.url, this.stopController.signal));
     try {
       const probe = checkProbeResponse(response.status, response.headers);
+      // A restart's probe must still be the file, not the login page that replaced it.
+      checkNotAnErrorPage(response.headers, d.contentType);
       await this.openPart(probe.contentDisposition, response.url);
       const s = this.deps.settings;
       this.mode = probe.size !== null && probe.acceptsRanges ? 'ranges' : 'single';
@@ -180,6 +182,7 @@ export class DownloadTask {
       this.setPlan(plan);
       const sent = serverChecksum(response.headers);
       if (sent && d.checksum?.source !== 'user') this.deps.update({ checksum: sent });
+      if (d.contentType === null) this.deps.update({ contentType: probe.contentType });
       this.deps.update({
         finalUrl: response.url,
         size: probe.size,
@@ -188,7 +191,7 @@ export class DownloadTask {
         resumable: false,
         status: 'downloading',
       });
-      return { segment: this.segments[0]!, response };
+      return { segment: this.segments[0]!, response: probe.size === null ? decodedBody(response) : response };
     } catch (error) {
       response.body.destroy();
       throw error;
@@ -344,7 +347,7 @@ export class DownloadTask {
   /** Opens the request for the rest of a segment and checks the answer before any byte is used. */
   private async open(seg: TaskSegment, signal: AbortSignal): Promise<{ res: OpenResponse; offset: number }> {
     const d = this.download;
-    if (this.mode === 'single') return { res: await openWholeFile(this.deps.http, d.url, signal, d.size), offset: 0 };
+    if (this.mode === 'single') return { res: await openWholeFile(this.deps.http, d.url, signal, d), offset: 0 };
     const start = seg.start + seg.written;
     const res = await openRange(this.deps.http, d, start, seg.end!, signal);
     if (!d.resumable) this.deps.update({ resumable: true });

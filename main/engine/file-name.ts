@@ -9,7 +9,9 @@ const MAX_BASE_BYTES = MAX_BYTES - 16;
 const RESERVED_WINDOWS = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)$/i;
 // C0/C1 controls, bidi marks, overrides and isolates (U+061C, U+200E/F, U+202A-E, U+2066-9),
 // zero-width and BOM characters.
-const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+// Lone surrogates: the file system would store U+FFFD, so the name on disk would differ from ours.
+const LONE_SURROGATES = /\p{Cs}/gu;
 // Characters Windows, macOS or common shells forbid or treat specially in names.
 const FORBIDDEN_CHARS = /[<>:"/\\|?*]/g;
 
@@ -25,7 +27,7 @@ function cleanName(input: string | null | undefined): string {
   let name = input.normalize('NFC');
   // Only the last path component counts: "../../etc/passwd" and "C:\\x\\evil.exe" lose their folders.
   name = name.split(/[/\\]/).filter((p) => p !== '').pop() ?? '';
-  name = name.replace(UNSAFE_CHARS, '').replace(FORBIDDEN_CHARS, '_');
+  name = name.replace(LONE_SURROGATES, '').replace(UNSAFE_CHARS, '').replace(FORBIDDEN_CHARS, '_');
   name = name.replace(/\s+/g, ' ').trim();
   // Leading dots would hide the file (and "." / ".." are traversal); trailing dots and spaces are
   // dropped by Windows, which then points the name at something else.

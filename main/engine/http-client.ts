@@ -3,6 +3,7 @@
 // retries per segment), keep-alive agents so re-used connections skip the handshake.
 import http from 'node:http';
 import https from 'node:https';
+import type { Readable } from 'node:stream';
 import got, { type Got, type Request } from 'got';
 import { AbortedError, toFerryError } from './errors.js';
 
@@ -22,7 +23,7 @@ export interface OpenResponse {
   /** The URL after redirects. */
   url: string;
   /** The response body; destroy it to stop the transfer. */
-  body: Request;
+  body: Readable;
 }
 
 export interface HttpClient {
@@ -43,6 +44,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const agentOptions = { keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: 'lifo' as const };
   const agent = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
   const client: Got = got.extend({
+    request: tolerantRequest,
     decompress: false,
     retry: { limit: 0 },
     throwHttpErrors: false,
@@ -87,6 +89,22 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       agent.https.destroy();
     },
   };
+}
+
+/**
+ * http(s).request, except that a parse error after a complete response (a PHP warning printed
+ * after readfile(), junk after the body) is not reported: the body is whole, and reporting it
+ * would make got drop bytes it has not handed on yet. Node already destroys that socket, so it
+ * is never reused.
+ */
+function tolerantRequest(url: URL, options: http.RequestOptions, callback?: (res: http.IncomingMessage) => void): http.ClientRequest {
+  const req = (url.protocol === 'https:' ? https : http).request(url, options, callback);
+  const emit = req.emit.bind(req);
+  req.emit = ((event: string | symbol, ...args: unknown[]) => {
+    if (event === 'error' && (req as { res?: http.IncomingMessage }).res?.complete) return false;
+    return emit(event, ...args);
+  }) as typeof req.emit;
+  return req;
 }
 
 export function header(headers: OpenResponse['headers'], name: string): string | undefined {

@@ -57,6 +57,8 @@ export interface Download {
   error: ErrorInfo | null;
   /** Why the download last started over from byte 0 (the file changed on the server, ...). */
   restartReason: string | null;
+  /** The Content-Type of the first probe: a later HTML page in its place is an error page. */
+  contentType: string | null;
   /** The checksum the file must match before it gets its final name. */
   checksum: Checksum | null;
   /** Hex sha-256 of the completed file, so a later check can tell whether it was changed. */

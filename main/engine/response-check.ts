@@ -1,6 +1,6 @@
 // Judges what a server sent back, before a single byte of it is written. Pure functions over
 // status and headers, so every misbehaviour the fault servers produce is a row in a table test.
-import { FileChangedError, HttpStatusError, RangeUnsupportedError, type FerryError } from './errors.js';
+import { FerryError, FileChangedError, HttpStatusError, RangeUnsupportedError } from './errors.js';
 import { parseRetryAfter } from './retry-delay.js';
 
 type Headers = Record<string, string | string[] | undefined>;
@@ -12,6 +12,7 @@ function first(headers: Headers, name: string): string | undefined {
 
 export interface ProbeResult {
   size: number | null;
+  contentType: string | null;
   etag: string | null;
   lastModified: string | null;
   /** The server says it serves ranges (still to be proven by a 206). */
@@ -24,11 +25,33 @@ export function checkProbeResponse(status: number, headers: Headers): ProbeResul
   if (status !== 200) throw statusError(status, headers);
   return {
     size: bodyLength(headers),
+    contentType: first(headers, 'content-type') ?? null,
     etag: first(headers, 'etag') ?? null,
     lastModified: first(headers, 'last-modified') ?? null,
     acceptsRanges: (first(headers, 'accept-ranges') ?? '').toLowerCase() !== 'none',
     contentDisposition: first(headers, 'content-disposition'),
   };
+}
+
+function isHtml(contentType: string | null | undefined): boolean {
+  return /^\s*(text\/html|application\/xhtml\+xml)\b/i.test(contentType ?? '');
+}
+
+/**
+ * A web page where the file should be (an expired session, a login wall, a captive portal):
+ * the file was not HTML when first probed, and this response is. Thrown before a byte is
+ * written, so the data on disk is kept; retryable, because a page served once by a struggling
+ * server passes, while one that stays fails the download once the retries run out.
+ */
+export function checkNotAnErrorPage(headers: Headers, originalType: string | null): void {
+  if (originalType === null || isHtml(originalType)) return;
+  if (isHtml(first(headers, 'content-type'))) {
+    throw new FerryError(
+      'HTML_INSTEAD_OF_FILE',
+      'The server sent a web page instead of the file; the link may have expired or need a login.',
+      { retryable: true },
+    );
+  }
 }
 
 export function statusError(status: number, headers: Headers): FerryError {
@@ -64,6 +87,7 @@ export interface ExpectedRange {
   size: number;
   etag: string | null;
   lastModified: string | null;
+  contentType?: string | null;
 }
 
 /**
@@ -72,6 +96,7 @@ export interface ExpectedRange {
  * RangeUnsupportedError when ranges are ignored or answered wrongly, HttpStatusError otherwise.
  */
 export function checkRangeResponse(status: number, headers: Headers, expected: ExpectedRange): void {
+  if (status === 200 || status === 206) checkNotAnErrorPage(headers, expected.contentType ?? null);
   if (status === 200) {
     if (validatorsChanged(headers, expected) || (bodyLength(headers) ?? expected.size) !== expected.size) {
       throw new FileChangedError('The file on the server changed since the download started.');

@@ -12,6 +12,7 @@ import { createFolderRegistry, type FolderRegistry } from './folders.js';
 import type { Handler, HandlerContext, ShellPort } from './handler.js';
 import { HANDLERS } from './handlers/index.js';
 import { createProgressBatcher } from './progress-batcher.js';
+import { redactBatch } from './redact.js';
 import { describeIssues } from './schemas.js';
 import { fileSenderOnly, type Sender, type SenderCheck } from './sender.js';
 
@@ -66,7 +67,7 @@ export function createRouter(deps: RouterDeps): Router {
   }
 
   const batcher = createProgressBatcher(deps.progressIntervalMs ?? 100, (batch) => emit('progress', batch));
-  const stopProgress = engine.on('progress', (batch) => batcher.push(batch));
+  const stopProgress = engine.on('progress', (batch) => batcher.push(redactBatch(batch)));
 
   async function handle(channel: string, payload: unknown, sender?: Sender): Promise<Result<unknown>> {
     try {

@@ -23,6 +23,7 @@ interface DownloadRow {
   error_message: string | null;
   restart_reason: string | null;
   sha256: string | null;
+  content_type: string | null;
   checksum_algorithm: string | null;
   checksum_hex: string | null;
   checksum_source: string | null;
@@ -55,6 +56,7 @@ export type DownloadPatch = Partial<
     | 'restartReason'
     | 'sha256'
     | 'checksum'
+    | 'contentType'
     | 'completedAt'
     | 'directory'
   >
@@ -81,6 +83,7 @@ function fromRow(r: DownloadRow): Download {
     connections: r.connections,
     error: r.error_code ? { code: r.error_code, message: r.error_message ?? '' } : null,
     restartReason: r.restart_reason,
+    contentType: r.content_type,
     checksum:
       r.checksum_algorithm && r.checksum_hex
         ? { algorithm: r.checksum_algorithm as Checksum['algorithm'], hex: r.checksum_hex, source: r.checksum_source === 'server' ? 'server' : 'user' }
@@ -106,6 +109,7 @@ const COLUMN: Record<keyof DownloadPatch, string> = {
   restartReason: 'restart_reason',
   sha256: 'sha256',
   checksum: 'checksum',
+  contentType: 'content_type',
   completedAt: 'completed_at',
   directory: 'directory',
 };

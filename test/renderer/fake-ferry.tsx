@@ -31,6 +31,7 @@ export function snapshot(over: Partial<DownloadSnapshot> & { id: number }): Down
     connections: 8,
     error: null,
     restartReason: null,
+    contentType: null,
     checksum: null,
     sha256: null,
     createdAt: 1,

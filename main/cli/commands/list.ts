@@ -9,7 +9,12 @@ export function runList({ db, json }: { db?: string; json: boolean }): number {
   const store = openStore(db);
   try {
     const totals = store.segments.totals();
-    const rows = store.downloads.list().map((d) => ({ ...d, url: maskCredentials(d.url), downloaded: downloadedOf(d, totals) }));
+    const rows = store.downloads.list().map((d) => ({
+      ...d,
+      url: maskCredentials(d.url),
+      finalUrl: d.finalUrl === null ? null : maskCredentials(d.finalUrl),
+      downloaded: downloadedOf(d, totals),
+    }));
     if (json) {
       process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       return EXIT.ok;

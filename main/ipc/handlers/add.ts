@@ -3,11 +3,12 @@
 // the renderer as a path.
 import fs from 'node:fs/promises';
 import { toFerryError } from '../../engine/errors.js';
-import { validateUrl } from '../../engine/url-policy.js';
+import { maskCredentials, validateUrl } from '../../engine/url-policy.js';
 import type { AddResponse } from '../../../preload/contract.js';
 import { DEFAULT_FOLDER_ID } from '../folders.js';
 import { defineHandler } from '../handler.js';
 import { addRequest } from '../schemas.js';
+import { redactSnapshot } from '../redact.js';
 
 export const add = defineHandler<'add'>({
   schema: addRequest,
@@ -20,10 +21,10 @@ export const add = defineHandler<'add'>({
       try {
         const href = validateUrl(url);
         response.added.push(
-          engine.add({ url: href, directory, connections: req.connections, fileName: req.fileName, paused: req.paused }),
+          redactSnapshot(engine.add({ url: href, directory, connections: req.connections, fileName: req.fileName, paused: req.paused })),
         );
       } catch (error) {
-        response.rejected.push({ url, error: toFerryError(error).toInfo() });
+        response.rejected.push({ url: maskCredentials(url), error: toFerryError(error).toInfo() });
       }
     }
     return response;

@@ -2,12 +2,13 @@
 // `user_version`, so a crash mid-migration leaves the database at the previous version.
 import { initial } from './001-initial.js';
 import { checksums } from './002-checksums.js';
+import { contentType } from './003-content-type.js';
 
 export interface Migration {
   version: number;
   up: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, checksums];
+export const MIGRATIONS: readonly Migration[] = [initial, checksums, contentType];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
