@@ -5,7 +5,8 @@ import path from 'node:path';
 import { createEngine } from '../engine/engine.js';
 import type { Engine } from '../engine/engine-api.js';
 import { createAppSettings, createRouter, createSenderCheck, type Router } from '../ipc/index.js';
-import { createStore, type Store } from '../store/store.js';
+import { openStoreRecovering } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
 import { urlsFromArgv } from './argv-urls.js';
 import { forwardEvents, registerIpc } from './ipc.js';
 import { installAppMenu } from './menu.js';
@@ -72,9 +73,12 @@ export async function startFerry(electron: ElectronPieces, options: StartOptions
 
   let store: Store;
   try {
-    store = createStore(path.join(app.getPath('userData'), 'ferry.db'));
+    // A damaged database is set aside (kept under a dated name) and Ferry starts fresh, saying so.
+    const opened = openStoreRecovering(path.join(app.getPath('userData'), 'ferry.db'));
+    store = opened.store;
+    if (opened.notice) electron.dialog.showErrorBox('Ferry started with an empty list', opened.notice);
   } catch (error) {
-    // DB_TOO_NEW, DB_CORRUPT: say so and stop, rather than run on a database we cannot trust.
+    // DB_TOO_NEW and the like: say so and stop, rather than run on a database we cannot trust.
     electron.dialog.showErrorBox('Ferry cannot start', error instanceof Error ? error.message : String(error));
     app.exit(1);
     return null;

@@ -4,12 +4,15 @@
 import { createEngine } from '../engine/engine.js';
 import type { Engine } from '../engine/engine-api.js';
 import type { DownloadSnapshot, EngineSettings } from '../engine/model.js';
-import { createStore, type Store } from '../store/store.js';
+import { openStoreRecovering } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
 import { defaultDbPath } from './db-path.js';
 import { createProgressView, type ProgressView } from './progress-view.js';
 
 export function openStore(db: string | undefined): Store {
-  return createStore(db ?? defaultDbPath());
+  const { store, notice } = openStoreRecovering(db ?? defaultDbPath());
+  if (notice) console.error(`ferry: warning: ${notice}`);
+  return store;
 }
 
 export function openEngine(store: Store, settings: Partial<EngineSettings> = {}): Engine {

@@ -24,11 +24,16 @@ export function openDatabase(file: string): Db {
     throw new DatabaseError('DB_OPEN_FAILED', `Could not open the database at ${file}: ${(error as Error).message}`, error);
   }
   try {
+    // Before anything writes (switching to WAL rewrites the header): refuse a newer schema untouched.
+    refuseNewer(db, file);
     db.pragma('journal_mode = WAL');
     // NORMAL in WAL mode survives an application crash; only a power cut can lose the last commit.
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    // Damage past the header only shows when its pages are read: check them all once at open.
+    const check = db.pragma('quick_check', { simple: true });
+    if (check !== 'ok') throw Object.assign(new Error(`quick_check: ${String(check)}`), { code: 'SQLITE_CORRUPT' });
     migrate(db, file);
   } catch (error) {
     db.close();
@@ -42,7 +47,7 @@ export function openDatabase(file: string): Db {
   return db;
 }
 
-function migrate(db: Db, file: string): void {
+function refuseNewer(db: Db, file: string): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > LATEST_VERSION) {
     throw new DatabaseError(
@@ -50,6 +55,11 @@ function migrate(db: Db, file: string): void {
       `The database at ${file} was written by a newer version of Ferry (schema ${current}, this one knows ${LATEST_VERSION}); update Ferry to use it.`,
     );
   }
+}
+
+function migrate(db: Db, file: string): void {
+  refuseNewer(db, file);
+  const current = db.pragma('user_version', { simple: true }) as number;
   for (const migration of MIGRATIONS) {
     if (migration.version <= current) continue;
     db.transaction(() => {
