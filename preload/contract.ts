@@ -39,6 +39,8 @@ export interface AddRequest {
   connections?: number;
   /** Only with a single URL. */
   fileName?: string;
+  /** `ALGORITHM=HEX` (sha-256, sha-512, sha-1, md5) the file must match; only with a single URL. */
+  checksum?: string;
   paused?: boolean;
 }
 

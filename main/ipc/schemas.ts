@@ -39,9 +39,11 @@ export const addRequest = z
     folderId: z.string().min(1).max(MAX_FOLDER_ID).optional(),
     connections: connections.optional(),
     fileName: fileName.optional(),
+    checksum: z.string().max(200).optional(),
     paused: z.boolean().optional(),
   })
-  .refine((r) => r.fileName === undefined || r.urls.length === 1, { message: 'A file name can only be given with a single URL.', path: ['fileName'] });
+  .refine((r) => r.fileName === undefined || r.urls.length === 1, { message: 'A file name can only be given with a single URL.', path: ['fileName'] })
+  .refine((r) => r.checksum === undefined || r.urls.length === 1, { message: 'A checksum can only be given with a single URL.', path: ['checksum'] });
 
 export const removeRequest = z.strictObject({ ids, deleteFile: z.boolean() });
 

@@ -21,10 +21,11 @@ export function AddDialog({ urls }: { urls: string[] }) {
   const [folder, setFolder] = useState<FolderChoice | null>(null);
   const [connections, setConnections] = useState(String(settings?.connections ?? 8));
   const [fileName, setFileName] = useState('');
+  const [checksum, setChecksum] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [rejected, setRejected] = useState<AddResponse['rejected']>([]);
-  const ids = { links: useId(), conns: useId(), name: useId(), folder: useId() };
+  const ids = { links: useId(), conns: useId(), name: useId(), folder: useId(), sum: useId() };
 
   // Links dropped while the dialog is open join the ones already in the box.
   const shown = useRef(urls);
@@ -72,6 +73,7 @@ export function AddDialog({ urls }: { urls: string[] }) {
         ...(folder ? { folderId: folder.folderId } : {}),
         connections: n,
         ...(single && fileName.trim() ? { fileName: fileName.trim() } : {}),
+        ...(single && checksum.trim() ? { checksum: checksum.trim() } : {}),
       });
       if (response.rejected.length === 0) return close();
       setRejected(response.rejected);
@@ -131,6 +133,16 @@ export function AddDialog({ urls }: { urls: string[] }) {
             placeholder={single ? 'From the server' : 'Only with a single link'}
             value={single ? fileName : ''}
             onChange={(e) => setFileName(e.target.value)}
+          />
+          <label htmlFor={ids.sum}>Checksum</label>
+          <input
+            id={ids.sum}
+            type="text"
+            spellCheck={false}
+            disabled={!single}
+            placeholder={single ? 'Optional: sha-256=… (also sha-512, sha-1, md5)' : 'Only with a single link'}
+            value={single ? checksum : ''}
+            onChange={(e) => setChecksum(e.target.value)}
           />
         </div>
         {rejected.length > 0 && (

@@ -64,6 +64,22 @@ describe('router over a real engine', () => {
     expect(details).toMatchObject({ id, size: BODY.length, resumable: true });
   });
 
+  it('verifies a checksum given with the add: a match completes, a mismatch fails with CHECKSUM_MISMATCH', async () => {
+    h = await createHarness();
+    const seen = record(h);
+    const good = await h.call<AddResponse>('downloads:add', { urls: [server.url('/file.bin')], checksum: `sha-256=${sha256(BODY)}` });
+    const bad = await h.call<AddResponse>('downloads:add', { urls: [server.url('/file.bin')], checksum: `md5=${'0'.repeat(32)}` });
+    const malformed = await h.call<AddResponse>('downloads:add', { urls: [server.url('/file.bin')], checksum: 'sha-256=zz' });
+    expect(malformed.added).toEqual([]);
+    expect(malformed.rejected[0]!.error.code).toBe('INVALID_CHECKSUM');
+    const [goodId, badId] = [good.added[0]!.id, bad.added[0]!.id];
+    await waitFor(() => seen.latest.get(goodId)?.status === 'completed' && seen.latest.get(badId)?.status === 'failed', 15_000, 'both finished');
+    expect(seen.latest.get(badId)!.error?.code).toBe('CHECKSUM_MISMATCH');
+    expect(seen.latest.get(goodId)!.sha256).toBe(sha256(BODY));
+    const several = await h.router.handle('downloads:add', { urls: [server.url('/file.bin'), server.url('/slow.bin')], checksum: `sha-256=${sha256(BODY)}` });
+    expect(several).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD', message: expect.stringMatching(/single URL/) } });
+  });
+
   it('saves into a folder picked in main, referred to by id only', async () => {
     h = await createHarness();
     const picked = await makeTempDir('ferry-picked-');

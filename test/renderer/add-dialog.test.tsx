@@ -49,6 +49,24 @@ describe('AddDialog', () => {
     expect(fake.callsOf('add')[0]).toEqual({ urls: ['https://a.example/x'], folderId: 'picked-1', connections: 8, fileName: 'renamed.bin' });
   });
 
+  it('sends a checksum with a single link, and never with several', async () => {
+    const fake = installFerry();
+    openDialog(['https://a.example/x.iso']);
+    await screen.findByText('/home/ada/Downloads');
+    const sum = `sha-256=${'ab'.repeat(32)}`;
+    fireEvent.change(screen.getByLabelText('Checksum'), { target: { value: ` ${sum} ` } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add' }));
+    await waitFor(() => expect(fake.callsOf('add')).toHaveLength(1));
+    expect(fake.callsOf('add')[0]).toMatchObject({ urls: ['https://a.example/x.iso'], checksum: sum });
+
+    openDialog(['https://a.example/1', 'https://a.example/2']);
+    await screen.findByText('/home/ada/Downloads');
+    expect((screen.getByLabelText('Checksum') as HTMLInputElement).disabled).toBe(true);
+    fireEvent.click(screen.getByRole('button', { name: 'Add' }));
+    await waitFor(() => expect(fake.callsOf('add')).toHaveLength(2));
+    expect(fake.callsOf('add')[1]).not.toHaveProperty('checksum');
+  });
+
   it('keeps refused links in the box with main’s reason', async () => {
     installFerry({
       add: (req: { urls: string[] }) => ({

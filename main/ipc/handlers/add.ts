@@ -21,7 +21,9 @@ export const add = defineHandler<'add'>({
       try {
         const href = validateUrl(url);
         response.added.push(
-          redactSnapshot(engine.add({ url: href, directory, connections: req.connections, fileName: req.fileName, paused: req.paused })),
+          redactSnapshot(
+            engine.add({ url: href, directory, connections: req.connections, fileName: req.fileName, checksum: req.checksum, paused: req.paused }),
+          ),
         );
       } catch (error) {
         response.rejected.push({ url: maskCredentials(url), error: toFerryError(error).toInfo() });
