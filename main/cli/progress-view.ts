@@ -1,7 +1,7 @@
 // What `ferry get` shows while it works: progress bars on a terminal (cli-progress), and plain
 // one-line events otherwise, so scripts and logs get readable output without escape codes.
 import path from 'node:path';
-import cliProgress from 'cli-progress';
+import type { SingleBar } from 'cli-progress';
 import type { DownloadSnapshot } from '../engine/model.js';
 import { maskCredentials } from '../engine/url-policy.js';
 import { formatBytes, formatDuration, formatSpeed } from './format.js';
@@ -34,7 +34,7 @@ function completedLine(s: DownloadSnapshot, startedAt: number): string {
   return `ferry: completed: ${describe(s)} (${formatBytes(s.size ?? s.downloaded)}, ${formatSpeed(s.downloaded / seconds)})${restart}`;
 }
 
-export function createProgressView({ quiet, tty }: { quiet: boolean; tty: boolean }): ProgressView {
+export async function createProgressView({ quiet, tty }: { quiet: boolean; tty: boolean }): Promise<ProgressView> {
   const startedAt = Date.now();
   const seen = new Set<number>();
   // After Ctrl-C every download reports "paused"; that is expected, not a failure to print.
@@ -64,6 +64,8 @@ export function createProgressView({ quiet, tty }: { quiet: boolean; tty: boolea
     };
   }
 
+  // Loaded only for a terminal: scripts and benchmarks never pay for the progress bars.
+  const { default: cliProgress } = await import('cli-progress');
   const multi = new cliProgress.MultiBar(
     {
       format: ' {bar} {percentage}% | {done}/{total} | {speed} | ETA {eta_h} | {name}',
@@ -77,7 +79,7 @@ export function createProgressView({ quiet, tty }: { quiet: boolean; tty: boolea
     },
     cliProgress.Presets.shades_classic,
   );
-  const bars = new Map<number, cliProgress.SingleBar>();
+  const bars = new Map<number, SingleBar>();
   const payload = (s: DownloadSnapshot) => ({
     name: s.fileName ?? maskCredentials(s.url),
     done: formatBytes(s.downloaded),
@@ -85,7 +87,7 @@ export function createProgressView({ quiet, tty }: { quiet: boolean; tty: boolea
     speed: formatSpeed(s.speed),
     eta_h: formatDuration(s.eta),
   });
-  return {
+  const view: ProgressView = {
     update(s) {
       let bar = bars.get(s.id);
       const total = Math.max(1, s.size ?? s.downloaded);
@@ -97,7 +99,7 @@ export function createProgressView({ quiet, tty }: { quiet: boolean; tty: boolea
       bar.update(s.downloaded, payload(s));
     },
     finish(s) {
-      this.update(s);
+      view.update(s);
       if (s.status === 'completed') multi.log(`${completedLine(s, startedAt)}\n`);
       else if (!interrupted) multi.log(`${failureLine(s)}\n`);
     },
@@ -112,4 +114,5 @@ export function createProgressView({ quiet, tty }: { quiet: boolean; tty: boolea
       multi.stop();
     },
   };
+  return view;
 }

@@ -29,7 +29,7 @@ export interface ForegroundResult {
 export async function runInForeground(engine: Engine, ids: number[], quiet: boolean): Promise<ForegroundResult> {
   const pending = new Set(ids);
   const result: ForegroundResult = { completed: [], failed: [], interrupted: false };
-  const view: ProgressView = createProgressView({ quiet, tty: Boolean(process.stderr.isTTY) });
+  const view: ProgressView = await createProgressView({ quiet, tty: Boolean(process.stderr.isTTY) });
   for (const id of ids) view.update(engine.get(id));
 
   const settle = (s: DownloadSnapshot) => {

@@ -6,7 +6,7 @@ import { NetworkError } from './errors.js';
 import type { PartFile } from './part-file.js';
 
 /** Coalesce network chunks into writes of about this size: fewer syscalls, less per-chunk work. */
-const FLUSH_BYTES = 256 * 1024;
+const FLUSH_BYTES = 128 * 1024;
 
 /** The live state of a segment while a connection fills it. */
 export interface LiveSegment {

@@ -89,7 +89,7 @@ function splitList(v: string | string[] | undefined): string[] {
 export async function hashFile(path: string, algorithms: readonly ChecksumAlgorithm[]): Promise<Map<ChecksumAlgorithm, string>> {
   const unique = [...new Set(algorithms)];
   const hashes = unique.map((a) => createHash(NODE_NAME[a]));
-  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
+  for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) {
     for (const h of hashes) h.update(chunk as Buffer);
   }
   return new Map(unique.map((a, i) => [a, hashes[i]!.digest('hex')]));
