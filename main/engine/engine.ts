@@ -20,6 +20,7 @@ import {
   type EngineSettings,
 } from './model.js';
 import { SpeedMeter } from './speed-meter.js';
+import { toSnapshot } from './snapshot.js';
 import { canTransition, isActive } from './status.js';
 import { validateUrl } from './url-policy.js';
 import type { DownloadPatch } from '../store/downloads-repo.js';
@@ -83,22 +84,17 @@ export function createEngine(deps: EngineDeps): Engine {
 
   function snapshot(d: Download, withStoredSegments = false): DownloadSnapshot {
     const r = running.get(d.id);
-    const downloaded = r ? r.task.downloaded() : d.status === 'completed' ? (d.size ?? onDisk.get(d.id) ?? 0) : (onDisk.get(d.id) ?? 0);
-    const speed = r ? r.meter.speed() : 0;
-    const segments = r
-      ? r.task.segments.map((s) => ({ start: s.start, end: s.end, written: s.claimed, active: s.worker !== null }))
-      : withStoredSegments
-        ? store.segments.list(d.id).map((s) => ({ ...s, active: false }))
-        : [];
-    return {
-      ...d,
-      error: d.error ? { ...d.error } : null,
-      downloaded,
-      speed,
-      eta: speed > 0 && d.size !== null ? Math.max(0, (d.size - downloaded) / speed) : null,
-      activeConnections: r ? r.task.activeConnections() : 0,
-      segments,
-    };
+    if (r) {
+      return toSnapshot(d, {
+        downloaded: r.task.downloaded(),
+        speed: r.meter.speed(),
+        activeConnections: r.task.activeConnections(),
+        segments: r.task.segments.map((s) => ({ start: s.start, end: s.end, written: s.claimed, active: s.worker !== null })),
+      });
+    }
+    const downloaded = d.status === 'completed' ? (d.size ?? onDisk.get(d.id) ?? 0) : (onDisk.get(d.id) ?? 0);
+    const segments = withStoredSegments ? store.segments.list(d.id).map((s) => ({ ...s, active: false })) : [];
+    return toSnapshot(d, { downloaded, speed: 0, activeConnections: 0, segments });
   }
 
   function schedule(): void {
