@@ -60,12 +60,11 @@ export async function runInForeground(engine: Engine, ids: number[], quiet: bool
     // The engine's timers do not hold the process open, and a download paused or removed by
     // another ferry process leaves no socket that would: this referenced timer waits for us.
     const keepAlive = setInterval(() => {
+      const now = new Map(engine.list().map((s) => [s.id, s]));
       for (const id of [...pending]) {
-        try {
-          settle(engine.get(id));
-        } catch {
-          removedElsewhere(id);
-        }
+        const s = now.get(id);
+        if (s) settle(s);
+        else removedElsewhere(id);
       }
       if (pending.size === 0) done();
     }, 250);

@@ -90,7 +90,9 @@ export async function pumpBody(o: PumpOptions): Promise<void> {
       await flush();
     } finally {
       seg.claimed = seg.written;
-      if (!body.destroyed) body.destroy();
+      // A body read to its end has let go of its socket already; destroying it would only
+      // build an error object (with a stack trace) per response.
+      if (!body.destroyed && !body.readableEnded) body.destroy();
     }
   }
 }

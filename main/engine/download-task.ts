@@ -181,8 +181,7 @@ export class DownloadTask {
           : planSegments(probe.size, this.mode === 'ranges' ? d.connections : 1, s.minSplitSize);
       this.setPlan(plan);
       const sent = serverChecksum(response.headers);
-      if (sent && d.checksum?.source !== 'user') this.deps.update({ checksum: sent });
-      if (d.contentType === null) this.deps.update({ contentType: probe.contentType });
+      // One write for everything the probe learned.
       this.deps.update({
         finalUrl: response.url,
         size: probe.size,
@@ -190,6 +189,8 @@ export class DownloadTask {
         lastModified: probe.lastModified,
         resumable: false,
         status: 'downloading',
+        ...(sent && d.checksum?.source !== 'user' ? { checksum: sent } : {}),
+        ...(d.contentType === null ? { contentType: probe.contentType } : {}),
       });
       return { segment: this.segments[0]!, response: probe.size === null ? decodedBody(response) : response };
     } catch (error) {

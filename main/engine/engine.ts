@@ -108,8 +108,10 @@ export function createEngine(deps: EngineDeps): Engine {
   }
 
   function startTask(d: Download): void {
-    apply(d, { status: d.size === null ? 'probing' : 'downloading', error: null });
-    store.downloads.setOwner(d.id, pid);
+    store.transaction(() => {
+      apply(d, { status: d.size === null ? 'probing' : 'downloading', error: null });
+      store.downloads.setOwner(d.id, pid);
+    });
     const task = new DownloadTask(d, store.segments.list(d.id), {
       http,
       settings,
@@ -129,18 +131,17 @@ export function createEngine(deps: EngineDeps): Engine {
     running.delete(d.id);
     onDisk.set(d.id, entry.task.downloaded());
     changed.add(d.id);
-    if (records.get(d.id) === d) store.downloads.setOwner(d.id, null);
-    if (outcome.kind === 'completed') {
-      apply(d, { status: 'completed', completedAt: now(), error: null });
-      events.emit('finished', snapshot(d));
-    } else if (outcome.kind === 'failed' && outcome.error.code === 'DISK_FULL') {
-      // Nothing is wrong with the download: pause it, keep every byte, resume when there is room.
-      apply(d, { status: 'paused', error: outcome.error.toInfo() });
-      waitForRoom(d);
-    } else if (outcome.kind === 'failed') {
-      apply(d, { status: 'failed', error: outcome.error.toInfo() });
-      events.emit('finished', snapshot(d));
-    }
+    // The owner and the final status in one commit.
+    store.transaction(() => {
+      if (records.get(d.id) === d) store.downloads.setOwner(d.id, null);
+      if (outcome.kind === 'completed') apply(d, { status: 'completed', completedAt: now(), error: null });
+      else if (outcome.kind === 'failed' && outcome.error.code === 'DISK_FULL') {
+        // Nothing is wrong with the download: pause it, keep every byte, resume when there is room.
+        apply(d, { status: 'paused', error: outcome.error.toInfo() });
+      } else if (outcome.kind === 'failed') apply(d, { status: 'failed', error: outcome.error.toInfo() });
+    });
+    if (outcome.kind === 'failed' && outcome.error.code === 'DISK_FULL') waitForRoom(d);
+    else if (outcome.kind !== 'stopped') events.emit('finished', snapshot(d));
     schedule();
   }
 

@@ -37,9 +37,11 @@ export async function runGet(o: GetOptions): Promise<number> {
   let failures = 0;
   const ids: number[] = [];
   try {
+    // Read the table once, not once per URL: a 1,000-line list would read it a million rows over.
+    const unfinishedHere = o.output ? null : unfinishedByUrl(store, path.resolve(o.dir ?? '.'));
     for (const raw of urls) {
       try {
-        const id = o.output ? toFile(store, engine, raw, o) : toDir(store, engine, raw, o);
+        const id = unfinishedHere ? toDir(engine, raw, o, unfinishedHere) : toFile(store, engine, raw, o);
         if (id !== null) ids.push(id);
       } catch (error) {
         failures++;
@@ -85,15 +87,24 @@ function toFile(store: Store, engine: Engine, raw: string, o: GetOptions): numbe
   return engine.add({ url, directory, fileName, overwrite: Boolean(o.overwrite), connections: o.connections, checksum: o.checksum }).id;
 }
 
+/** Unfinished downloads into `directory` under the server's name, by URL (the first of each). */
+function unfinishedByUrl(store: Store, directory: string): Map<string, Download> {
+  const byUrl = new Map<string, Download>();
+  for (const d of store.downloads.list()) {
+    if (d.directory === directory && !d.fileNameFixed && UNFINISHED.has(d.status) && !byUrl.has(d.url)) byUrl.set(d.url, d);
+  }
+  return byUrl;
+}
+
 /** `-d DIR`: the server's name, made unique; resume an unfinished download of the same URL there. */
-function toDir(store: Store, engine: Engine, raw: string, o: GetOptions): number {
+function toDir(engine: Engine, raw: string, o: GetOptions, unfinished: Map<string, Download>): number {
   const url = validateUrl(raw);
-  const directory = path.resolve(o.dir ?? '.');
-  const unfinished = store.downloads
-    .list()
-    .find((d) => d.url === url && d.directory === directory && !d.fileNameFixed && UNFINISHED.has(d.status));
-  if (unfinished) return resumeExisting(engine, unfinished);
-  return engine.add({ url, directory, connections: o.connections, checksum: o.checksum }).id;
+  const existing = unfinished.get(url);
+  if (existing) {
+    unfinished.delete(url);
+    return resumeExisting(engine, existing);
+  }
+  return engine.add({ url, directory: path.resolve(o.dir ?? '.'), connections: o.connections, checksum: o.checksum }).id;
 }
 
 function resumeExisting(engine: Engine, d: Download): number {
