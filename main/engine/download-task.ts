@@ -215,9 +215,14 @@ export class DownloadTask {
       return;
     }
     const name = chooseFileName(contentDisposition, finalUrl, d.url);
-    const { fileName, part } = await reserveName(d.directory, name, (n) => this.deps.isNameTaken(d.directory, n));
+    // The name is recorded as each candidate is claimed, before its .part exists.
+    const { part } = await reserveName(
+      d.directory,
+      name,
+      (n) => this.deps.isNameTaken(d.directory, n),
+      (n) => this.deps.update({ fileName: n }),
+    );
     this.part = part;
-    this.deps.update({ fileName });
   }
 
   /** A partial file shorter than the progress recorded was truncated behind our back: refetch. */

@@ -281,6 +281,9 @@ export function createEngine(deps: EngineDeps): Engine {
         }
         apply(d, { status: 'queued' });
         schedule();
+      } else if (d.status === 'queued') {
+        // Left queued by a process that died before starting it: nothing else would start it.
+        schedule();
       }
       return snapshot(d);
     },

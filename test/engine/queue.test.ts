@@ -159,6 +159,14 @@ describe('after a restart', () => {
     expect(h.engine.get(p.id).status).toBe('paused');
   });
 
+  it('attaching a download a dead process left queued starts it (the CLI never calls start())', async () => {
+    const body = serve('left.bin', 100_000, 6);
+    const row = h.store.downloads.insert({ url: server.url('/left.bin'), directory: h.dir, fileName: null, fileNameFixed: false, overwrite: false, status: 'queued', connections: 2 });
+    h.engine.attach(row.id);
+    const s = await h.finished(row.id);
+    expect(await sha256File(h.pathOf(s))).toBe(sha256(body));
+  });
+
   it('a partial file deleted behind Ferry\'s back is fetched again, not trusted', async () => {
     const body = serve('del.bin', 2 * 1024 * 1024, 4, SLOW);
     const { id } = h.engine.add({ url: server.url('/del.bin'), directory: h.dir, connections: 2 });
