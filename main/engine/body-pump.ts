@@ -27,8 +27,8 @@ export interface PumpOptions {
   part: PartFile;
   idleTimeoutMs: number;
   signal: AbortSignal;
-  /** Called after each completed write with its byte count. */
-  onWritten: (bytes: number) => void;
+  /** Called after each completed write with what was written where. */
+  onWritten: (buffers: readonly Buffer[], position: number, bytes: number) => void;
 }
 
 /** Resolves when the body ended or the segment is full; the caller checks which. */
@@ -49,7 +49,7 @@ export async function pumpBody(o: PumpOptions): Promise<void> {
     bufferStart = -1;
     await part.write(out, pos);
     seg.written += n;
-    o.onWritten(n);
+    o.onWritten(out, pos, n);
   };
 
   const idle = setTimeout(() => {

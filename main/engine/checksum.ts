@@ -1,7 +1,7 @@
 // Checksums: one the user gives (`sha-256=HEX`), or one the server sends (Repr-Digest and
 // Content-Digest of RFC 9530, the older Digest of RFC 3230, Content-MD5). The finished file is
 // hashed before it gets its final name; a mismatch keeps the data and fails with a clear error.
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { FerryError } from './errors.js';
 import type { Checksum, ChecksumAlgorithm } from './model.js';
@@ -85,14 +85,45 @@ function splitList(v: string | string[] | undefined): string[] {
   return (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
 }
 
-/** Hashes a file once for several algorithms; returns lower-case hex per algorithm. */
-export async function hashFile(path: string, algorithms: readonly ChecksumAlgorithm[]): Promise<Map<ChecksumAlgorithm, string>> {
-  const unique = [...new Set(algorithms)];
-  const hashes = unique.map((a) => createHash(NODE_NAME[a]));
-  for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) {
-    for (const h of hashes) h.update(chunk as Buffer);
+/**
+ * Hashes a file front to back. Bytes written in order from the start (one connection, or the
+ * first segment) are hashed as they are written, from memory; the rest is read back from disk
+ * at the end. A single-connection download is never read twice.
+ */
+export class PrefixHash {
+  /** The next file offset the hashes expect. */
+  next = 0;
+  private readonly hashes: Hash[];
+
+  constructor(readonly algorithms: readonly ChecksumAlgorithm[]) {
+    this.hashes = algorithms.map((a) => createHash(NODE_NAME[a]));
   }
-  return new Map(unique.map((a, i) => [a, hashes[i]!.digest('hex')]));
+
+  /** Buffers just written at `position`: hashed when they continue the prefix, else ignored. */
+  offer(buffers: readonly Buffer[], position: number): void {
+    if (position !== this.next) return;
+    for (const b of buffers) {
+      for (const h of this.hashes) h.update(b);
+      this.next += b.length;
+    }
+  }
+
+  /** Hashes what the prefix has not covered yet from `path`, and returns hex per algorithm. */
+  async finish(path: string, size: number | null = null): Promise<Map<ChecksumAlgorithm, string>> {
+    if (size === null || this.next < size) {
+      // Small reads for small files: sixteen 64 KiB downloads should not each hold 256 KiB.
+      const highWaterMark = Math.max(16 * 1024, Math.min(256 * 1024, size ?? 256 * 1024));
+      for await (const chunk of createReadStream(path, { start: this.next, highWaterMark })) {
+        for (const h of this.hashes) h.update(chunk as Buffer);
+      }
+    }
+    return new Map(this.algorithms.map((a, i) => [a, this.hashes[i]!.digest('hex')]));
+  }
+}
+
+/** Hashes a whole file once for several algorithms; returns lower-case hex per algorithm. */
+export async function hashFile(path: string, algorithms: readonly ChecksumAlgorithm[]): Promise<Map<ChecksumAlgorithm, string>> {
+  return new PrefixHash([...new Set(algorithms)]).finish(path);
 }
 
 export class ChecksumMismatchError extends FerryError {

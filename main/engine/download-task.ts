@@ -6,12 +6,12 @@ import { pumpBody, type LiveSegment } from './body-pump.js';
 import { AbortedError, FerryError, FileChangedError, RangeUnsupportedError, StorageError, toFerryError } from './errors.js';
 import { chooseFileName, partPath } from './file-name.js';
 import type { HttpClient, OpenResponse } from './http-client.js';
-import type { Download, EngineSettings, Segment } from './model.js';
+import type { ChecksumAlgorithm, Download, EngineSettings, Segment } from './model.js';
 import { PartFile } from './part-file.js';
 import { moveIntoPlace, reserveName } from './place-file.js';
 import { planSegments, planSteal } from './planner.js';
 import { checkNotAnErrorPage, checkProbeResponse } from './response-check.js';
-import { ChecksumMismatchError, hashFile, serverChecksum } from './checksum.js';
+import { ChecksumMismatchError, PrefixHash, serverChecksum } from './checksum.js';
 import { decodedBody, openRange, openWholeFile } from './segment-requests.js';
 import { retryDelay } from './retry-delay.js';
 import type { DownloadPatch } from '../store/downloads-repo.js';
@@ -59,6 +59,8 @@ export class DownloadTask {
   private lastError: FerryError | null = null;
   private checkpointing: Promise<void> = Promise.resolve();
   private alreadyInPlace = false;
+  /** Follows the bytes written in order from 0, so the final hash need not read them back. */
+  private prefixHash: PrefixHash | null = null;
 
   constructor(
     readonly download: Download,
@@ -316,9 +318,10 @@ export class DownloadTask {
           part: this.part!,
           idleTimeoutMs: this.deps.settings.idleTimeoutMs,
           signal,
-          onWritten: (n) => {
+          onWritten: (buffers, position, n) => {
             this.received += n;
             this.dirty = true;
+            this.prefixHash?.offer(buffers, position);
           },
         });
         if (signal.aborted) throw new AbortedError();
@@ -376,6 +379,8 @@ export class DownloadTask {
 
   private setPlan(plan: Segment[]): void {
     this.planVersion++;
+    // A fresh plan starts writing at byte 0: hash it as it comes.
+    this.prefixHash = this.deps.settings.recordSha256 || this.download.checksum ? this.newPrefixHash() : null;
     this.segments = plan.map((s) => ({ ...s, claimed: s.written, worker: null, failures: 0 }));
     this.deps.replaceSegments(plan);
   }
@@ -386,6 +391,7 @@ export class DownloadTask {
     while (this.workers.size > 0) await Promise.race(this.workers);
     await this.checkpointing;
     await this.part?.truncate(0);
+    this.prefixHash = null;
     this.planVersion++;
     this.segments = [];
     this.deps.replaceSegments([]);
@@ -411,12 +417,20 @@ export class DownloadTask {
   private async verify(file: string): Promise<void> {
     const d = this.download;
     if (!this.deps.settings.recordSha256 && !d.checksum) return;
-    const hashes = await hashFile(file, d.checksum ? ['sha-256', d.checksum.algorithm] : ['sha-256']);
+    // The prefix hash may predate a checksum the probe found (Content-MD5): then hash afresh.
+    const prefix = this.prefixHash;
+    const usable = prefix && (!d.checksum || prefix.algorithms.includes(d.checksum.algorithm)) ? prefix : this.newPrefixHash();
+    const hashes = await usable.finish(file, d.size);
     if (d.checksum) {
       const actual = hashes.get(d.checksum.algorithm)!;
       if (actual !== d.checksum.hex) throw new ChecksumMismatchError(d.checksum, actual);
     }
     this.deps.update({ sha256: hashes.get('sha-256')! });
+  }
+
+  private newPrefixHash(): PrefixHash {
+    const algorithms = this.download.checksum ? ['sha-256', this.download.checksum.algorithm] : ['sha-256'];
+    return new PrefixHash([...new Set(algorithms)] as ChecksumAlgorithm[]);
   }
 
   private partPath(): string {

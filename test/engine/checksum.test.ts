@@ -67,6 +67,23 @@ describe('verification in the engine', () => {
     expect(h.store.downloads.get(s.id)!.sha256).toBe(sha256(body));
   });
 
+  // The sha-256 is computed partly while bytes are written in order, partly read back at the
+  // end: whatever the path, the recorded value must be the file's.
+  it.each([
+    ['one connection', 1, undefined],
+    ['eight connections', 8, undefined],
+    ['ranges ignored (one stream after a fallback)', 8, { ignoreRange: true }],
+    ['connections cut twice', 4, { dropAfter: { bytes: 200_000, times: 2 } }],
+    ['a chunked body of unknown length', 4, { chunked: true }],
+  ] as const)('the recorded sha-256 is the file\'s: %s', async (_label, connections, faults) => {
+    const body = randomBytesSeeded(1_500_000 + connections, connections);
+    server.setFile('/h.bin', { body, faults });
+    const s = await h.download(server.url('/h.bin'), { connections });
+    expect(s.status).toBe('completed');
+    expect(s.sha256).toBe(sha256(body));
+    expect(await sha256File(h.pathOf(s))).toBe(sha256(body));
+  });
+
   it.each(['sha-256', 'sha-512', 'sha-1', 'md5'])('a matching %s given by the user passes', async (alg) => {
     const body = randomBytesSeeded(300_000, 2);
     server.setFile('/f.bin', { body });
