@@ -111,7 +111,8 @@ export function singleCommand(tool, { paths, ferry, url, outDir, name, n, dbPath
           '--file-allocation=none', '--allow-overwrite=true', '-d', outDir, '-o', name, url],
       };
     case 'ferry':
-      return { cmd: process.execPath, args: [ferry.bin, 'get', url, '-o', out, '-c', String(n), '--db', dbPath] };
+      // Run as installed: the file's own shebang line chooses Node and its flags.
+      return { cmd: ferry.bin, args: ['get', url, '-o', out, '-c', String(n), '--db', dbPath] };
     default:
       throw new Error(`unknown tool ${tool}`);
   }
@@ -134,7 +135,7 @@ export function listCommand(tool, { paths, ferry, listFile, curlConfig, outDir, 
         args: ['-q', '-i', listFile, '-j', String(j), '-d', outDir, '--file-allocation=none', '--allow-overwrite=true'],
       };
     case 'ferry':
-      return { cmd: process.execPath, args: [ferry.bin, 'get', '-i', listFile, '-d', outDir, '-j', String(j), '--db', dbPath] };
+      return { cmd: ferry.bin, args: ['get', '-i', listFile, '-d', outDir, '-j', String(j), '--db', dbPath] };
     default:
       throw new Error(`unknown tool ${tool}`);
   }
