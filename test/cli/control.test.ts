@@ -2,10 +2,10 @@
 // one running in another process: the control request travels through the SQLite row.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFaultServer, type FaultServer } from '../helpers/fault-server.js';
-import { makeTempDir, randomBytesSeeded, removeTempDirs, sha256, sha256File } from '../helpers/files.js';
-import { MiB, distinctBytesSent, ensureBuilt, lines, runFerry, startFerry, until, type FerryProcess } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import type { FaultServer } from '../helpers/fault-server.js';
+import { randomBytesSeeded, sha256, sha256File } from '../helpers/files.js';
+import { MiB, distinctBytesSent, lines, runFerry, startFerry, until, type FerryProcess, useCliSandbox } from './harness.js';
 
 // Slow enough that a `ferry pause` or `ferry remove` started from another process (a second or more
 // to start on a busy machine, plus up to a checkpoint interval to be noticed) lands mid-download:
@@ -18,23 +18,10 @@ let home: string;
 let dir: string;
 let db: string;
 
-beforeAll(async () => {
-  await ensureBuilt();
-  server = await startFaultServer();
-}, 120_000);
-
-afterAll(async () => {
-  await server.close();
-});
-
-beforeEach(async () => {
-  home = await makeTempDir('ferry-cli-ctl-home-');
-  dir = await makeTempDir('ferry-cli-ctl-');
+useCliSandbox('ctl', (s) => {
+  ({ server, home, dir } = s);
   db = path.join(home, 'state.db');
-  server.resetStats();
 });
-
-afterEach(removeTempDirs);
 
 interface Row {
   id: number;

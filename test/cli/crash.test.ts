@@ -4,13 +4,12 @@
 // last checkpoint (interval × total rate) plus what sat in the write-coalescing buffers.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFaultServer, type FaultServer } from '../helpers/fault-server.js';
-import { makeTempDir, randomBytesSeeded, removeTempDirs, sha256, sha256File } from '../helpers/files.js';
+import { describe, expect, it } from 'vitest';
+import type { FaultServer } from '../helpers/fault-server.js';
+import { randomBytesSeeded, sha256, sha256File } from '../helpers/files.js';
 import {
   MiB,
   distinctBytesSent,
-  ensureBuilt,
   fmtMiB,
   readDb,
   refetchedPerRun,
@@ -18,6 +17,7 @@ import {
   settle,
   startFerry,
   until,
+  useCliSandbox,
   writeDb,
 } from './harness.js';
 
@@ -41,22 +41,9 @@ let server: FaultServer;
 let home: string;
 let dir: string;
 
-beforeAll(async () => {
-  await ensureBuilt();
-  server = await startFaultServer();
-}, 120_000);
-
-afterAll(async () => {
-  await server.close();
+useCliSandbox('crash', (s) => {
+  ({ server, home, dir } = s);
 });
-
-beforeEach(async () => {
-  home = await makeTempDir('ferry-cli-crash-home-');
-  dir = await makeTempDir('ferry-cli-crash-');
-  server.resetStats();
-});
-
-afterEach(removeTempDirs);
 
 /** Bytes the database says are on disk, over all segments; 0 before the first checkpoint. */
 function claimedBytes(db: string): number {

@@ -8,7 +8,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { IntervalSet } from '../helpers/byte-intervals.js';
-import type { RequestRecord } from '../helpers/fault-server.js';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { startFaultServer, type FaultServer, type RequestRecord } from '../helpers/fault-server.js';
+import { makeTempDir, removeTempDirs } from '../helpers/files.js';
 import { parseRange } from '../helpers/http-range.js';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -243,3 +245,32 @@ export async function settle(read: () => number, quietMs = 200, timeoutMs = 5000
 export function fmtMiB(n: number): string {
   return `${(n / MiB).toFixed(2)} MiB`;
 }
+
+export interface CliSandbox {
+  server: FaultServer;
+  /** A fresh HOME (and state folder) for this test. */
+  home: string;
+  /** A fresh download folder for this test. */
+  dir: string;
+}
+
+/**
+ * The hooks every CLI suite shares: the built CLI and one fault server for the file, fresh HOME
+ * and download folders (and clean server statistics) for each test. `onEach` receives them.
+ */
+export function useCliSandbox(name: string, onEach: (sandbox: CliSandbox) => void): void {
+  let server: FaultServer;
+  beforeAll(async () => {
+    await ensureBuilt();
+    server = await startFaultServer();
+  }, 120_000);
+  afterAll(() => server.close());
+  beforeEach(async () => {
+    const home = await makeTempDir(`ferry-cli-${name}-home-`);
+    const dir = await makeTempDir(`ferry-cli-${name}-`);
+    server.resetStats();
+    onEach({ server, home, dir });
+  });
+  afterEach(removeTempDirs);
+}
+

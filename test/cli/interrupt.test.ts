@@ -3,10 +3,10 @@
 // again at most what was still in flight (1 MiB per connection), since a clean pause loses nothing.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFaultServer, type FaultServer } from '../helpers/fault-server.js';
-import { makeTempDir, randomBytesSeeded, removeTempDirs, sha256, sha256File } from '../helpers/files.js';
-import { MiB, distinctBytesSent, ensureBuilt, fmtMiB, lines, refetchedPerRun, runFerry, settle, startFerry, until } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import type { FaultServer } from '../helpers/fault-server.js';
+import { randomBytesSeeded, sha256, sha256File } from '../helpers/files.js';
+import { MiB, distinctBytesSent, fmtMiB, lines, refetchedPerRun, runFerry, settle, startFerry, until, useCliSandbox } from './harness.js';
 
 const SIZE = 16 * MiB;
 const RATE = 2 * MiB;
@@ -18,22 +18,9 @@ let server: FaultServer;
 let home: string;
 let dir: string;
 
-beforeAll(async () => {
-  await ensureBuilt();
-  server = await startFaultServer();
-}, 120_000);
-
-afterAll(async () => {
-  await server.close();
+useCliSandbox('int', (s) => {
+  ({ server, home, dir } = s);
 });
-
-beforeEach(async () => {
-  home = await makeTempDir('ferry-cli-int-home-');
-  dir = await makeTempDir('ferry-cli-int-');
-  server.resetStats();
-});
-
-afterEach(removeTempDirs);
 
 describe('ferry get interrupted', () => {
   it(
