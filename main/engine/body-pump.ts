@@ -73,14 +73,17 @@ export async function pumpBody(o: PumpOptions): Promise<void> {
       if (offset !== want) throw new Error(`body at ${offset} does not continue segment at ${want}`);
       const room = seg.end === null ? Infinity : seg.end + 1 - offset;
       if (room <= 0) break;
-      if (chunk.length > room) chunk = chunk.subarray(0, room);
+      // Bytes cut off here are dropped, so `offset` no longer tracks the body: this body must
+      // stop, even if the segment's end moves out while the last write is in flight.
+      const cut = chunk.length >= room;
+      if (cut) chunk = chunk.subarray(0, room);
       if (bufferStart < 0) bufferStart = offset;
       buffers.push(chunk);
       buffered += chunk.length;
       seg.claimed += chunk.length;
       offset += chunk.length;
+      if (cut) break;
       if (buffered >= FLUSH_BYTES) await flush();
-      if (seg.end !== null && offset > seg.end) break;
     }
   } finally {
     clearTimeout(idle);
