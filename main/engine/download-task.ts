@@ -6,7 +6,7 @@ import { pumpBody, type LiveSegment } from './body-pump.js';
 import { AbortedError, FerryError, FileChangedError, RangeUnsupportedError, StorageError, toFerryError } from './errors.js';
 import { chooseFileName, partPath } from './file-name.js';
 import type { HttpClient, OpenResponse } from './http-client.js';
-import type { ChecksumAlgorithm, Download, EngineSettings, Segment } from './model.js';
+import type { ChecksumAlgorithm, Download, EngineSettings, ProgressSegment, Segment } from './model.js';
 import { PartFile } from './part-file.js';
 import { moveIntoPlace, reserveName } from './place-file.js';
 import { planSegments, planSteal } from './planner.js';
@@ -21,15 +21,20 @@ export interface TaskDeps {
   settings: EngineSettings;
   /** Persists and applies a change to the download record. */
   update(patch: DownloadPatch): void;
-  /** Replaces the whole segment plan in the store. */
-  replaceSegments(segments: Segment[]): void;
-  saveSegments(segments: Segment[]): void;
+  /** Replaces the whole segment plan in the store; `bootId` as for `saveSegments`. */
+  replaceSegments(segments: ProgressSegment[], bootId: string | null): void;
+  /** `bootId`: this boot, when bytes past each `durable` are only in the page cache; else null. */
+  saveSegments(segments: ProgressSegment[], bootId: string | null): void;
+  /** This boot of the machine (see boot-id.ts). */
+  bootId: string;
   /** Another download already uses this name in this folder. */
   isNameTaken(directory: string, fileName: string): boolean;
   sleep(ms: number, signal: AbortSignal): Promise<void>;
 }
 
 interface TaskSegment extends LiveSegment {
+  /** Bytes of this segment known to be on stable storage. */
+  durable: number;
   worker: Worker | null;
   failures: number;
 }
@@ -58,13 +63,17 @@ export class DownloadTask {
   private failure: FerryError | null = null;
   private lastError: FerryError | null = null;
   private checkpointing: Promise<void> = Promise.resolve();
+  /** When file data was last flushed to stable storage. */
+  private lastSyncAt = Date.now();
+  /** The stored progress claims bytes that are only in the page cache. */
+  private unsynced = false;
   private alreadyInPlace = false;
   /** Follows the bytes written in order from 0, so the final hash need not read them back. */
   private prefixHash: PrefixHash | null = null;
 
   constructor(
     readonly download: Download,
-    stored: Segment[],
+    stored: ProgressSegment[],
     private readonly deps: TaskDeps,
   ) {
     this.segments = stored.map((s) => ({ ...s, claimed: s.written, worker: null, failures: 0 }));
@@ -110,21 +119,43 @@ export class DownloadTask {
       if (this.stopped) return { kind: 'stopped' };
       return { kind: 'failed', error: toFerryError(error) };
     } finally {
-      await this.checkpoint().catch(() => {});
+      // Stopped or failed: flush, so the progress kept for later survives a power cut too.
+      await this.checkpoint({ durable: true }).catch(() => {});
       await this.part?.close();
       this.part = null;
     }
   }
 
-  /** Saves segment progress; flushes file data first so no claimed byte is lost to a power cut. */
-  checkpoint(): Promise<void> {
+  /**
+   * Saves segment progress. Every checkpoint claims only bytes whose write completed, so a killed
+   * process loses nothing it claimed. Flushing to stable storage (for a power cut) is slow, so it
+   * happens every `durableIntervalMs` and when asked (a download that stops); until then the
+   * stored progress is marked with this boot and a later boot trusts only the flushed part.
+   */
+  checkpoint({ durable = false } = {}): Promise<void> {
     const next = this.checkpointing.then(async () => {
-      if (!this.dirty || !this.part) return;
+      if (!this.part) return;
+      const s = this.deps.settings;
+      const sync = s.durableCheckpoints && (durable || Date.now() - this.lastSyncAt >= s.durableIntervalMs);
+      if (!this.dirty && !(sync && this.unsynced)) return;
       this.dirty = false;
       const version = this.planVersion;
-      const snapshot = this.segments.map(({ start, end, written }) => ({ start, end, written }));
-      if (this.deps.settings.durableCheckpoints) await this.part.flush();
-      if (version === this.planVersion) this.deps.saveSegments(snapshot);
+      const snapshot = this.segments.map(({ start, end, written, durable: d }) => ({ start, end, written, durable: d }));
+      if (sync) {
+        await this.part.flush();
+        this.lastSyncAt = Date.now();
+        for (const sn of snapshot) sn.durable = sn.written;
+      }
+      if (version !== this.planVersion) return;
+      const boot = s.durableCheckpoints && !sync ? this.deps.bootId : null;
+      this.deps.saveSegments(snapshot, boot);
+      this.unsynced = boot !== null;
+      if (sync) {
+        for (const sn of snapshot) {
+          const live = this.segments.find((x) => x.start === sn.start);
+          if (live) live.durable = Math.min(sn.durable, live.written);
+        }
+      }
     });
     this.checkpointing = next.catch(() => {});
     return next;
@@ -263,7 +294,7 @@ export class DownloadTask {
     const active = this.segments.filter((s) => s.worker && !isComplete(s));
     const steal = planSteal(active, this.deps.settings.minSplitSize);
     if (!steal) return null;
-    const fresh: TaskSegment = { start: steal.cut, end: steal.victim.end, written: 0, claimed: 0, worker: null, failures: 0 };
+    const fresh: TaskSegment = { start: steal.cut, end: steal.victim.end, written: 0, claimed: 0, durable: 0, worker: null, failures: 0 };
     steal.victim.end = steal.cut - 1;
     this.segments.push(fresh);
     this.segments.sort((a, b) => a.start - b.start);
@@ -373,7 +404,7 @@ export class DownloadTask {
     head.end = this.download.size! - 1;
     this.segments = [head];
     this.planVersion++;
-    this.deps.replaceSegments([{ start: 0, end: head.end, written: head.written }]);
+    this.deps.replaceSegments([{ start: 0, end: head.end, written: head.written, durable: head.durable }], this.volatileBoot());
     if (!head.worker) this.spawn(head, null);
   }
 
@@ -381,8 +412,8 @@ export class DownloadTask {
     this.planVersion++;
     // A fresh plan starts writing at byte 0: hash it as it comes.
     this.prefixHash = this.deps.settings.recordSha256 || this.download.checksum ? this.newPrefixHash() : null;
-    this.segments = plan.map((s) => ({ ...s, claimed: s.written, worker: null, failures: 0 }));
-    this.deps.replaceSegments(plan);
+    this.segments = plan.map((s) => ({ ...s, claimed: s.written, durable: 0, worker: null, failures: 0 }));
+    this.deps.replaceSegments(plan.map((s) => ({ ...s, durable: 0 })), this.volatileBoot());
   }
 
   /** The file changed (or cannot be resumed): drop every byte and probe again. */
@@ -394,7 +425,7 @@ export class DownloadTask {
     this.prefixHash = null;
     this.planVersion++;
     this.segments = [];
-    this.deps.replaceSegments([]);
+    this.deps.replaceSegments([], null);
     this.deps.update({ size: null, etag: null, lastModified: null, resumable: false, restartReason: reason });
     // A digest the old version's server sent says nothing about the new version.
     if (this.download.checksum?.source === 'server') this.deps.update({ checksum: null });
@@ -426,6 +457,11 @@ export class DownloadTask {
       if (actual !== d.checksum.hex) throw new ChecksumMismatchError(d.checksum, actual);
     }
     this.deps.update({ sha256: hashes.get('sha-256')! });
+  }
+
+  /** The boot to mark stored progress with, when it may claim bytes not yet flushed. */
+  private volatileBoot(): string | null {
+    return this.deps.settings.durableCheckpoints ? this.deps.bootId : null;
   }
 
   private newPrefixHash(): PrefixHash {

@@ -29,6 +29,7 @@ import { EventHub } from './event-hub.js';
 import { isProcessAlive } from './process-alive.js';
 import { watchForSpace } from './space-watch.js';
 import { parseChecksum } from './checksum.js';
+import { currentBootId } from './boot-id.js';
 
 export interface EngineDeps {
   store: Store;
@@ -37,6 +38,8 @@ export interface EngineDeps {
   http?: HttpClient;
   now?: () => number;
   pid?: number;
+  /** This boot of the machine; tests pass another to act out a power cut. */
+  bootId?: string;
 }
 
 interface Running {
@@ -50,6 +53,7 @@ export function createEngine(deps: EngineDeps): Engine {
   const { store } = deps;
   const now = deps.now ?? Date.now;
   const pid = deps.pid ?? process.pid;
+  const bootId = deps.bootId ?? currentBootId();
   let settings: EngineSettings = { ...DEFAULT_SETTINGS, ...store.settings.load(), ...deps.settings };
   const http =
     deps.http ?? createHttpClient({ connectTimeoutMs: settings.connectTimeoutMs, responseTimeoutMs: settings.idleTimeoutMs });
@@ -93,7 +97,7 @@ export function createEngine(deps: EngineDeps): Engine {
       });
     }
     const downloaded = d.status === 'completed' ? (d.size ?? onDisk.get(d.id) ?? 0) : (onDisk.get(d.id) ?? 0);
-    const segments = withStoredSegments ? store.segments.list(d.id).map((s) => ({ ...s, active: false })) : [];
+    const segments = withStoredSegments ? store.segments.list(d.id, bootId).map((s) => ({ ...s, active: false })) : [];
     return toSnapshot(d, { downloaded, speed: 0, activeConnections: 0, segments });
   }
 
@@ -112,12 +116,13 @@ export function createEngine(deps: EngineDeps): Engine {
       apply(d, { status: d.size === null ? 'probing' : 'downloading', error: null });
       store.downloads.setOwner(d.id, pid);
     });
-    const task = new DownloadTask(d, store.segments.list(d.id), {
+    const task = new DownloadTask(d, store.segments.listProgress(d.id, bootId), {
       http,
       settings,
       update: (patch) => apply(d, patch),
-      replaceSegments: (segments) => store.segments.replace(d.id, segments),
-      saveSegments: (segments) => store.segments.save(d.id, segments),
+      replaceSegments: (segments, boot) => store.segments.replace(d.id, segments, boot),
+      saveSegments: (segments, boot) => store.segments.save(d.id, segments, boot),
+      bootId,
       isNameTaken: (dir, name) => [...records.values()].some((o) => o.id !== d.id && o.directory === dir && o.fileName === name && o.status !== 'completed' && o.status !== 'canceled') || store.downloads.nameTaken(dir, name, d.id),
       sleep,
     });
@@ -228,7 +233,7 @@ export function createEngine(deps: EngineDeps): Engine {
 
   const engine: Engine = {
     start() {
-      const totals = store.segments.totals();
+      const totals = store.segments.totals(bootId);
       for (const d of store.downloads.list()) {
         if (records.has(d.id)) continue;
         records.set(d.id, d);
@@ -272,7 +277,7 @@ export function createEngine(deps: EngineDeps): Engine {
         d = store.downloads.get(id);
         if (!d) throw new NotFoundError(id);
         records.set(id, d);
-        onDisk.set(id, store.segments.list(id).reduce((n, s) => n + s.written, 0));
+        onDisk.set(id, store.segments.list(id, bootId).reduce((n, s) => n + s.written, 0));
       }
       if (isActive(d.status) && !running.has(id)) {
         const owner = store.downloads.owner(id)?.pid ?? null;

@@ -34,6 +34,11 @@ export interface Segment {
   written: number;
 }
 
+/** A segment with how much of it is known to be on stable storage (not only in the page cache). */
+export interface ProgressSegment extends Segment {
+  durable: number;
+}
+
 export interface Download {
   id: number;
   url: string;
@@ -114,8 +119,13 @@ export interface EngineSettings {
   checkpointIntervalMs: number;
   /** Interval between batched progress events. */
   progressIntervalMs: number;
-  /** Flush file data to stable storage before a checkpoint claims it (survives power loss). */
+  /**
+   * Survive a power cut: flush file data to stable storage every `durableIntervalMs` and when a
+   * download stops; in between, checkpoints claim bytes in the page cache (safe from a killed
+   * process) and a later boot falls back to the last flushed progress.
+   */
   durableCheckpoints: boolean;
+  durableIntervalMs: number;
   /** How often a download paused by a full disk checks whether there is room again. */
   spaceCheckIntervalMs: number;
   /** Hash every finished file and keep its sha-256 (a checksum to verify is always hashed). */
@@ -131,9 +141,10 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   retryMaxDelayMs: 30_000,
   connectTimeoutMs: 15_000,
   idleTimeoutMs: 20_000,
-  checkpointIntervalMs: 1000,
+  checkpointIntervalMs: 500,
   progressIntervalMs: 100,
   durableCheckpoints: true,
+  durableIntervalMs: 15_000,
   spaceCheckIntervalMs: 2000,
   recordSha256: true,
 };
