@@ -71,8 +71,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         const onError = (error: unknown) => reject(toFerryError(error));
         const { signal } = request;
         if (signal) {
-          if (signal.aborted) body.destroy(new AbortedError());
-          else signal.addEventListener('abort', () => body.destroy(new AbortedError()), { once: true });
+          const onAbort = () => body.destroy(new AbortedError());
+          if (signal.aborted) onAbort();
+          else {
+            // A connection's signal outlives many requests: let go of each one when it is done.
+            signal.addEventListener('abort', onAbort, { once: true });
+            body.once('close', () => signal.removeEventListener('abort', onAbort));
+          }
         }
         // Errors after the response are seen by whoever reads the body; this keeps one emitted
         // before anyone reads from becoming an uncaught exception.

@@ -25,6 +25,34 @@ export function planSegments(size: number, connections: number, minSplitSize: nu
   return segments;
 }
 
+/**
+ * Plans a download fetched in file order: `connections` pieces of `pieceSize` from byte 0, then
+ * the rest as one segment that connections split pieces off, front first (`splitFront`). Bytes
+ * then land near one advancing front, so a hash that reads the file in order keeps up with the
+ * download instead of reading most of it back at the end. Small files get the equal split.
+ */
+export function planInOrder(size: number, connections: number, minSplitSize: number, pieceSize: number): Segment[] {
+  const count = Math.max(1, Math.floor(Number.isNaN(connections) ? 1 : connections));
+  const piece = Math.max(pieceSize, minSplitSize, 1);
+  if (!Number.isSafeInteger(size) || size < 0) throw new RangeError(`bad size ${size}`);
+  // One connection fetches in order anyway, in one request.
+  if (count === 1 || size < (count + 1) * piece) return planSegments(size, count, minSplitSize);
+  const segments: Segment[] = [];
+  for (let i = 0; i < count; i++) segments.push({ start: i * piece, end: (i + 1) * piece - 1, written: 0 });
+  segments.push({ start: count * piece, end: size - 1, written: 0 });
+  return segments;
+}
+
+/**
+ * Where to cut an idle segment so a connection takes `pieceSize` bytes off its front (after the
+ * bytes it already has); null when the rest is not worth a separate request.
+ */
+export function splitFront(segment: StealCandidate, pieceSize: number, minSplitSize: number): number | null {
+  if (segment.end === null) return null;
+  const cut = segment.start + segment.claimed + Math.max(pieceSize, 1);
+  return segment.end - cut + 1 >= Math.max(minSplitSize, pieceSize / 2, 1) ? cut : null;
+}
+
 /** Bytes of a segment not yet claimed by its connection; `claimed` counts bytes taken off the wire. */
 export function remainingBytes(segment: { start: number; end: number | null }, claimed: number): number {
   if (segment.end === null) return Infinity;

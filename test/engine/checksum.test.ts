@@ -84,6 +84,45 @@ describe('verification in the engine', () => {
     expect(await sha256File(h.pathOf(s))).toBe(sha256(body));
   });
 
+  // Files of 8 MiB and more are hashed on a worker thread that reads back the in-order prefix
+  // while the download runs; the same outcomes must hold on that path.
+  it.each([
+    ['one connection', 1, undefined],
+    ['eight connections', 8, undefined],
+    ['ranges ignored (one stream after a fallback)', 8, { ignoreRange: true }],
+    ['connections cut twice', 4, { dropAfter: { bytes: 3_000_000, times: 2 } }],
+  ] as const)('a big file (hashed while it downloads) records the file\'s sha-256: %s', async (_label, connections, faults) => {
+    const body = randomBytesSeeded(9 * 1024 * 1024 + 7, 10 + connections);
+    server.setFile('/big.bin', { body, faults });
+    const s = await h.download(server.url('/big.bin'), { connections });
+    expect(s.status).toBe('completed');
+    expect(s.sha256).toBe(sha256(body));
+    expect(await sha256File(h.pathOf(s))).toBe(sha256(body));
+  });
+
+  it('a big file paused and resumed records the file\'s sha-256', async () => {
+    const body = randomBytesSeeded(9 * 1024 * 1024, 21);
+    server.setFile('/big.bin', { body, faults: { throttle: 8 * 1024 * 1024 } });
+    const { id } = h.engine.add({ url: server.url('/big.bin'), directory: h.dir, connections: 4 });
+    while (h.engine.get(id).downloaded < 3 * 1024 * 1024) await new Promise((r) => setTimeout(r, 10));
+    await h.engine.pause(id);
+    server.setFile('/big.bin', { body });
+    h.engine.resume(id);
+    const s = await h.finished(id);
+    expect(s.status).toBe('completed');
+    expect(s.sha256).toBe(sha256(body));
+  });
+
+  it.each(['md5', 'sha-512'])('a big file with a matching %s from the user passes, a wrong one fails', async (alg) => {
+    const body = randomBytesSeeded(9 * 1024 * 1024, 22);
+    server.setFile('/big.bin', { body });
+    const good = await h.download(server.url('/big.bin'), { connections: 4, checksum: `${alg}=${digest(alg.replace('-', ''), body)}` });
+    expect(good.status).toBe('completed');
+    expect(good.sha256).toBe(sha256(body));
+    const bad = await h.download(server.url('/big.bin'), { connections: 4, checksum: `${alg}=${'0'.repeat(alg === 'md5' ? 32 : 128)}` });
+    expect(bad.error?.code).toBe('CHECKSUM_MISMATCH');
+  });
+
   it.each(['sha-256', 'sha-512', 'sha-1', 'md5'])('a matching %s given by the user passes', async (alg) => {
     const body = randomBytesSeeded(300_000, 2);
     server.setFile('/f.bin', { body });

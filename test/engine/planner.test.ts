@@ -3,7 +3,7 @@
 // (size, connections, minSplitSize) combinations and seeded random steal sequences.
 import { describe, expect, it } from 'vitest';
 import type { Segment } from '../../main/engine/model.js';
-import { isExactPartition, planSegments, planSteal, remainingBytes } from '../../main/engine/planner.js';
+import { isExactPartition, planInOrder, planSegments, planSteal, remainingBytes, splitFront } from '../../main/engine/planner.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -180,5 +180,45 @@ describe('isExactPartition', () => {
     { label: 'no segments for a non-empty file', segments: [], size: 10, ok: false },
   ])('$label → $ok', ({ segments, size, ok }) => {
     expect(isExactPartition(segments, size)).toBe(ok);
+  });
+});
+
+describe('planInOrder: pieces from the front, then the rest', () => {
+  const MiB = 1024 * 1024;
+  it('N pieces from byte 0 and one segment for the rest', () => {
+    const plan = planInOrder(100 * MiB, 4, MiB, 4 * MiB);
+    expect(plan.map((s) => [s.start, s.end])).toEqual([
+      [0, 4 * MiB - 1],
+      [4 * MiB, 8 * MiB - 1],
+      [8 * MiB, 12 * MiB - 1],
+      [12 * MiB, 16 * MiB - 1],
+      [16 * MiB, 100 * MiB - 1],
+    ]);
+  });
+  it.each([[5 * 1024 * 1024], [20 * 1024 * 1024 - 1], [0]])('a file too small for N + 1 pieces (%i bytes) gets the equal split', (size) => {
+    expect(planInOrder(size, 4, MiB, 4 * MiB)).toEqual(planSegments(size, 4, MiB));
+  });
+  it.each([
+    [2, 8],
+    [7, 4],
+    [32, 16],
+  ])('partitions exactly (connections %i, piece %i MiB)', (connections, piece) => {
+    for (const size of [1, MiB, 333 * MiB + 17, 5 * 1024 * MiB + 3]) {
+      expect(isExactPartition(planInOrder(size, connections, MiB, piece * MiB), size)).toBe(true);
+    }
+  });
+});
+
+describe('splitFront: the next piece off an idle segment', () => {
+  const MiB = 1024 * 1024;
+  it('cuts one piece after the bytes the segment already has', () => {
+    expect(splitFront({ start: 10 * MiB, end: 100 * MiB - 1, claimed: MiB }, 4 * MiB, MiB)).toBe(15 * MiB);
+  });
+  it('leaves a remainder too small for its own request in the piece', () => {
+    expect(splitFront({ start: 0, end: 5 * MiB - 1, claimed: 0 }, 4 * MiB, MiB)).toBeNull();
+    expect(splitFront({ start: 0, end: 6 * MiB - 1, claimed: 0 }, 4 * MiB, MiB)).toBe(4 * MiB);
+  });
+  it('never splits a segment of unknown length', () => {
+    expect(splitFront({ start: 0, end: null, claimed: 0 }, 4 * MiB, MiB)).toBeNull();
   });
 });
