@@ -46,6 +46,27 @@ export function killCurrent(signal = 'SIGKILL') {
   }
 }
 
+/**
+ * SIGKILLs every process of the tool run as `child` (the `time` wrapper's process group) except the
+ * wrapper itself, so `time -v` still reports the killed tool's CPU and peak RSS. Falls back to the
+ * whole group when /proc shows no member (not exec'd yet, or not Linux).
+ */
+export function killToolGroup(child) {
+  const pgid = child.pid;
+  let killed = 0;
+  try {
+    for (const d of readdirSync('/proc')) {
+      if (!/^\d+$/.test(d) || Number(d) === pgid) continue;
+      let stat;
+      try { stat = readFileSync(`/proc/${d}/stat`, 'utf8'); } catch { continue; }
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // state ppid pgrp ...
+      if (Number(f[2]) !== pgid) continue;
+      try { process.kill(Number(d), 'SIGKILL'); killed++; } catch { /* gone */ }
+    }
+  } catch { /* no /proc */ }
+  if (killed === 0) { try { process.kill(-pgid, 'SIGKILL'); } catch { /* gone */ } }
+}
+
 /** Parses the `time -v` report. */
 export function parseTimeV(text) {
   const num = (re) => {
@@ -69,10 +90,12 @@ function tail(path, chars = 2000) {
 
 /**
  * Runs `cmd args` under `time -v`, stdout/stderr to `${logBase}.out/.err`, time report to
- * `${logBase}.time`. Kills the process group after timeoutMs.
- * Resolves { exitCode, timedOut, wallS, userS, sysS, cpuS, maxRssKiB, stderrTail }.
+ * `${logBase}.time`. Kills the process group after timeoutMs. With `killAtMs`, SIGKILLs the tool
+ * (its whole process group but the `time` wrapper, see killToolGroup) that long after the spawn, on
+ * purpose: the result then has `killed: true` (and not `timedOut`) unless it had exited already.
+ * Resolves { exitCode, timedOut, killed, wallS, userS, sysS, cpuS, maxRssKiB, stderrTail }.
  */
-export function runMeasured({ cmd, args, cwd, logBase, timeoutMs }) {
+export function runMeasured({ cmd, args, cwd, logBase, timeoutMs, killAtMs }) {
   const timeFile = `${logBase}.time`;
   const outFd = openSync(`${logBase}.out`, 'w');
   const errFd = openSync(`${logBase}.err`, 'w');
@@ -86,8 +109,15 @@ export function runMeasured({ cmd, args, cwd, logBase, timeoutMs }) {
     current = child;
     let timedOut = false;
     const timer = setTimeout(() => { timedOut = true; killCurrent('SIGKILL'); }, timeoutMs);
+    let killed = false;
+    const killTimer = killAtMs === undefined ? null : setTimeout(() => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      killed = true;
+      killToolGroup(child);
+    }, killAtMs);
     child.once('error', (err) => {
       clearTimeout(timer);
+      if (killTimer) clearTimeout(killTimer);
       current = null;
       closeSync(outFd);
       closeSync(errFd);
@@ -96,6 +126,8 @@ export function runMeasured({ cmd, args, cwd, logBase, timeoutMs }) {
     child.once('exit', (code, signal) => {
       const wallS = (performance.now() - t0) / 1000;
       clearTimeout(timer);
+      if (killTimer) clearTimeout(killTimer);
+      if (killed) { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* nothing left, as expected */ } }
       current = null;
       closeSync(outFd);
       closeSync(errFd);
@@ -105,6 +137,7 @@ export function runMeasured({ cmd, args, cwd, logBase, timeoutMs }) {
       resolve({
         exitCode: tv.signal ? 128 + tv.signal : exitCode,
         timedOut,
+        killed,
         wallS,
         userS: tv.userS,
         sysS: tv.sysS,

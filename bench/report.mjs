@@ -7,7 +7,10 @@ const GiB = 1024 * MiB;
 
 export const TARGETS = {
   throttledRatio: 0.95, // ferry throttled MiB/s >= 0.95 × N × rate
-  rssMiB: 120, // ferry peak RSS
+  rssMiB: 120, // ferry peak RSS, every run
+  rssN16MiB: 80, // ferry peak RSS with 16 connections on one file
+  cpuPerGiBVsAria2c: 1, // ferry CPU s/GiB <= 1 × aria2c's at the same N
+  refetchPerKillS: 1, // kill-refetch: bytes fetched twice per SIGKILL <= 1 s of transfer at N × rate
 };
 
 export function median(values) {
@@ -30,7 +33,7 @@ export function summarize(variants, runs, { rateMiB }) {
     const mine = runs.filter((r) => r.work === v.work && r.tool === v.tool && r.n === v.n);
     const ok = mine.filter(runOk);
     const row = {
-      work: v.work, tool: v.tool, n: v.n, bytes: v.bytes, throttled: v.throttled, unit: v.unit,
+      work: v.work, tool: v.tool, n: v.n, kind: v.kind, bytes: v.bytes, throttled: v.throttled, unit: v.unit,
       status: v.skip ?? (mine.length === 0 ? 'not run' : ok.length === mine.length ? 'ok' : 'FAILED'),
       reps: mine.length, okReps: ok.length,
       medianMiBps: median(ok.map((r) => r.mibps)),
@@ -38,8 +41,24 @@ export function summarize(variants, runs, { rateMiB }) {
       medianCpuS: median(ok.map((r) => r.cpuS)),
       medianRequests: median(ok.map((r) => r.requests)),
       peakRssMiB: ok.length ? Math.max(...ok.map((r) => (r.maxRssKiB ?? 0) / 1024)) : null,
-      idealMiBps: v.throttled ? v.n * rateMiB : null,
+      firstFailure: (() => {
+        const bad = mine.find((r) => !runOk(r));
+        return bad ? `rep ${bad.rep}: exit ${bad.exitCode}${bad.timedOut ? ', timeout' : ''}, ${bad.verify}` : null;
+      })(),
+      idealMiBps: v.throttled && v.kind !== 'kill' ? v.n * rateMiB : null,
     };
+    if (v.kind === 'kill') {
+      Object.assign(row, {
+        medianKills: median(ok.map((r) => r.kills)),
+        medianAttempts: median(ok.map((r) => r.attemptCount)),
+        medianRefetchedBytes: median(ok.map((r) => r.refetchedBytes)),
+        medianPerKillBytes: median(ok.map((r) => r.refetchedPerKillBytes)),
+        medianPerKillS: median(ok.map((r) => r.refetchedPerKillS)),
+        maxPerKillS: ok.length ? Math.max(...ok.map((r) => r.refetchedPerKillS ?? 0)) : null,
+        medianClientPerKillBytes: median(ok.map((r) => r.clientRefetchedPerKillBytes)),
+        rateMiBps: v.n * rateMiB,
+      });
+    }
     row.cpuSPerGiB = row.medianCpuS !== null ? row.medianCpuS / (v.bytes / GiB) : null;
     row.ratioIdeal = row.idealMiBps && row.medianMiBps !== null ? row.medianMiBps / row.idealMiBps : null;
     return row;
@@ -72,16 +91,33 @@ export function tableRows(rows) {
   ]);
 }
 
-export function markdownTable(header, body) {
+/** kill-refetch has its own table: what it measures is bytes fetched twice, not speed. */
+export const KILL_COLUMNS = [
+  'work', 'tool', 'N', 'kills', 'attempts', 'fetched twice MiB', 'MiB per kill', 's per kill',
+  'via proxy MiB per kill', 'wall s (sum)', 'peak RSS MiB', 'sha256',
+];
+
+export function killTableRows(rows) {
+  return rows.map((r) => [
+    r.work, r.tool, String(r.n), f(r.medianKills, 0), f(r.medianAttempts, 0),
+    f(r.medianRefetchedBytes === null || r.medianRefetchedBytes === undefined ? null : r.medianRefetchedBytes / MiB, 1),
+    f(r.medianPerKillBytes === null || r.medianPerKillBytes === undefined ? null : r.medianPerKillBytes / MiB, 1),
+    f(r.medianPerKillS, 2),
+    f(r.medianClientPerKillBytes === null || r.medianClientPerKillBytes === undefined ? null : r.medianClientPerKillBytes / MiB, 1),
+    f(r.medianWallS, 2), f(r.peakRssMiB, 1), shaCell(r),
+  ]);
+}
+
+export function markdownTable(header, body, numericFrom = 2) {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
-  const numeric = header.map((_, i) => i >= 2 && i < header.length - 1);
+  const numeric = header.map((_, i) => i >= numericFrom && i < header.length - 1);
   const line = (cells) => `| ${cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(' | ')} |`;
   const sep = `|${widths.map((w, i) => (numeric[i] ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`;
   return [line(header), sep, ...body.map(line)].join('\n');
 }
 
 /** Each target as { target, status: met | missed | not evaluated, detail }. */
-export function evaluateTargets(rows, { rateMiB, throttle = 'conn' }) {
+export function evaluateTargets(rows, { rateMiB, throttle = 'conn', skipped = [] }) {
   const out = [];
   const ferry = rows.filter((r) => r.tool === 'ferry');
   const ferryBuilt = ferry.some((r) => r.status !== 'not built');
@@ -144,6 +180,88 @@ export function evaluateTargets(rows, { rateMiB, throttle = 'conn' }) {
       });
     }
   }
+
+  // 4. Ferry peak RSS with 16 connections on one file <= 80 MiB.
+  {
+    const target = `ferry get N=16 peak RSS ≤ ${TARGETS.rssN16MiB} MiB`;
+    const n16 = ferry.filter((r) => r.kind === 'single' && r.n === 16);
+    const measured = n16.filter((r) => r.peakRssMiB !== null);
+    if (n16.length === 0) out.push({ target, status: 'not evaluated', detail: 'no N=16 ferry rows (big-unthrottled or throttled not run)' });
+    else if (!ferryBuilt) notBuilt(target);
+    else if (measured.length === 0) out.push({ target, status: 'missed', detail: 'no successful ferry N=16 run' });
+    else {
+      const worst = measured.reduce((a, b) => (b.peakRssMiB > a.peakRssMiB ? b : a));
+      out.push({
+        target,
+        status: worst.peakRssMiB <= TARGETS.rssN16MiB && measured.length === n16.length ? 'met' : 'missed',
+        detail: `${measured.map((r) => `${r.work} ${r.peakRssMiB.toFixed(1)} MiB`).join(', ')}${measured.length === n16.length ? '' : '; some N=16 rows had no successful run'}`,
+      });
+    }
+  }
+
+  // 5. Ferry CPU s/GiB <= aria2c's at the same N, in every workload where both ran.
+  {
+    const works = [...new Set(rows.filter((r) => r.kind !== 'kill').map((r) => r.work))];
+    let any = false;
+    for (const work of works) {
+      const pairs = rows.filter((r) => r.work === work && r.tool === 'ferry').map((fr) => [fr, rows.find((r) => r.work === work && r.tool === 'aria2c' && r.n === fr.n)]).filter(([, a]) => a);
+      if (pairs.length === 0) continue;
+      any = true;
+      const target = `${work}: ferry CPU s/GiB ≤ aria2c's (same N)`;
+      if (!ferryBuilt) { notBuilt(target); continue; }
+      const measured = pairs.filter(([fr, a]) => fr.cpuSPerGiB !== null && a.cpuSPerGiB !== null);
+      if (measured.length === 0) { out.push({ target, status: 'not evaluated', detail: 'no successful run of both' }); continue; }
+      const met = measured.every(([fr, a]) => fr.cpuSPerGiB <= TARGETS.cpuPerGiBVsAria2c * a.cpuSPerGiB) && measured.length === pairs.length;
+      out.push({
+        target,
+        status: met ? 'met' : 'missed',
+        detail: measured.map(([fr, a]) => `N=${fr.n} ${fr.cpuSPerGiB.toFixed(2)} vs ${a.cpuSPerGiB.toFixed(2)} (${(fr.cpuSPerGiB / a.cpuSPerGiB).toFixed(2)}×)`).join(', ') +
+          (measured.length === pairs.length ? '' : '; some N had no successful run of both'),
+      });
+    }
+    if (!any) out.push({ target: "ferry CPU s/GiB ≤ aria2c's (same N)", status: 'not evaluated', detail: 'no workload with both ferry and aria2c rows' });
+  }
+
+  // 6. huge-sparse: the 5 GiB file (markers around 2^31 and 2^32) arrives byte-identical.
+  {
+    const hs = ferry.filter((r) => r.work === 'huge-sparse');
+    const gib = hs[0] ? hs[0].bytes / GiB : 5;
+    const target = `${gib} GiB sparse file: byte-identical (ferry)`;
+    if (hs.length === 0) {
+      const why = skipped.includes('huge-sparse') ? 'skipped by --quick (--only huge-sparse runs it)' : rows.some((r) => r.work === 'huge-sparse') ? 'ferry not selected (--tools)' : 'workload not run';
+      out.push({ target, status: 'not evaluated', detail: why });
+    }
+    else if (!ferryBuilt) notBuilt(target);
+    for (const r of hs) {
+      if (r.status === 'not built') continue;
+      const met = r.status === 'ok';
+      out.push({
+        target,
+        status: met ? 'met' : 'missed',
+        detail: `${r.okReps}/${r.reps} reps identical${r.medianMiBps !== null ? `, ${r.medianMiBps.toFixed(1)} MiB/s, peak RSS ${r.peakRssMiB.toFixed(1)} MiB` : ''}${met ? '' : ` (${r.status}; ${r.firstFailure ?? 'no run'})`}`,
+      });
+    }
+  }
+
+  // 7. kill-refetch: bytes fetched twice per SIGKILL <= 1 s of transfer at N × rate.
+  {
+    const kr = rows.filter((r) => r.work === 'kill-refetch');
+    const fk = kr.filter((r) => r.tool === 'ferry');
+    const target = `kill-refetch: ferry fetches ≤ ${TARGETS.refetchPerKillS} s of transfer twice per SIGKILL`;
+    if (fk.length === 0) out.push({ target, status: 'not evaluated', detail: kr.length ? 'ferry not selected (--tools)' : 'workload not run' });
+    for (const r of fk) {
+      const t = `${target} (N=${r.n}: ${(TARGETS.refetchPerKillS * r.rateMiBps).toFixed(0)} MiB)`;
+      if (r.status === 'not built') { notBuilt(t); continue; }
+      if (r.medianPerKillS === null) { out.push({ target: t, status: 'missed', detail: `no successful run (${r.status})` }); continue; }
+      const a = kr.find((x) => x.tool === 'aria2c' && x.n === r.n && x.medianPerKillS !== null);
+      out.push({
+        target: t,
+        status: r.medianPerKillS <= TARGETS.refetchPerKillS && r.status === 'ok' ? 'met' : 'missed',
+        detail: `median ${(r.medianPerKillBytes / MiB).toFixed(1)} MiB = ${r.medianPerKillS.toFixed(2)} s per kill (worst rep ${r.maxPerKillS.toFixed(2)} s), ${f(r.medianKills, 0)} kills${r.status === 'ok' ? '' : `, ${r.status}`}` +
+          (a ? `; aria2c ${(a.medianPerKillBytes / MiB).toFixed(1)} MiB = ${a.medianPerKillS.toFixed(2)} s per kill` : ''),
+      });
+    }
+  }
   return out;
 }
 
@@ -161,8 +279,9 @@ export function renderReport({ rows, targets, meta, runs = [] }) {
   lines.push(`## Ferry benchmark — ${meta.startedAt}${meta.options.quick ? ' (QUICK: small files, not comparable to a full run)' : ''}`);
   lines.push('');
   lines.push(`reps: ${meta.options.reps}; files: big ${meta.files.big.bytes / MiB} MiB, mid ${meta.files.mid.bytes / MiB} MiB, ` +
-    `${meta.files.small.count} × ${meta.files.small.bytes / 1024} KiB; throttle ${meta.throttle}; ` +
+    `${meta.files.small.count} × ${meta.files.small.bytes / 1024} KiB${meta.files.huge ? `, huge ${meta.files.huge.bytes / GiB} GiB sparse` : ''}; throttle ${meta.throttle}; ` +
     `${meta.machine.cpus} cores, ${meta.machine.memGiB} GiB`);
+  if (meta.options.skipped?.length) lines.push(`skipped by --quick: ${meta.options.skipped.join(', ')} (name it in --only to run it)`);
   lines.push(`${meta.versions.curl} | ${meta.versions.aria2c} | ${meta.versions.nginx} | node ${meta.versions.node} | ferry ${meta.versions.ferry}`);
   if (bg) {
     lines.push(`background CPU (other processes, besides the tool and nginx): median ${bg.medianCores.toFixed(2)} cores, max ${bg.maxCores.toFixed(2)} cores`);
@@ -171,8 +290,24 @@ export function renderReport({ rows, targets, meta, runs = [] }) {
       lines.push(`**WARNING: the machine was busy with other work during this run (median ${bg.medianCores.toFixed(2)} of ${meta.machine.cpus} cores); the numbers are noisy. Rerun on an idle machine.**`);
     }
   }
-  lines.push('');
-  lines.push(markdownTable(COLUMNS, tableRows(rows)));
+  const main = rows.filter((r) => r.kind !== 'kill');
+  const kill = rows.filter((r) => r.kind === 'kill');
+  if (main.length) {
+    lines.push('');
+    lines.push(markdownTable(COLUMNS, tableRows(main)));
+  }
+  if (kill.length) {
+    const k = meta.killRefetch;
+    lines.push('');
+    lines.push(`### kill-refetch: bytes fetched twice after SIGKILL`);
+    lines.push('');
+    lines.push(`mid ${meta.files.mid.bytes / MiB} MiB at ${meta.rateMiB} MiB/s per connection; SIGKILL (the whole process group) at ` +
+      `${k.killAt.map((x) => `${Math.round(x * 100)} %`).join(', ')} of the ideal time, then the same command again (aria2c: plus -c) until it completes. ` +
+      '"fetched twice" = body bytes nginx sent for the file over all attempts − its size; "s per kill" = MiB per kill ÷ (N × rate); ' +
+      '"via proxy" = the same counted where the throttling proxy hands bytes to the tool.');
+    lines.push('');
+    lines.push(markdownTable(KILL_COLUMNS, killTableRows(kill), 3));
+  }
   lines.push('');
   lines.push('### targets');
   lines.push('');

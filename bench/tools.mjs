@@ -119,6 +119,23 @@ export function singleCommand(tool, { paths, ferry, url, outDir, name, n, dbPath
 }
 
 /**
+ * The command that carries on after the tool was killed mid-download (kill-refetch): Ferry's exact
+ * same command (its database and .part file say what is there); aria2c's plus `-c` (it reads
+ * OUT/NAME.aria2, its control file). Returns { cmd, args }.
+ */
+export function resumeCommand(tool, ctx) {
+  const { cmd, args } = singleCommand(tool, ctx);
+  switch (tool) {
+    case 'aria2c':
+      return { cmd, args: [...args.slice(0, -1), '-c', args[args.length - 1]] }; // -c before the URL
+    case 'ferry':
+      return { cmd, args };
+    default:
+      throw new Error(`no resume command for ${tool}`);
+  }
+}
+
+/**
  * Command for a list of files, `j` at a time, into outDir. `listFile` has one URL a line;
  * `curlConfig` is the same list as a curl config file (url = "...").
  */
