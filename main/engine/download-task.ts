@@ -28,6 +28,8 @@ export interface TaskDeps {
   saveSegments(segments: ProgressSegment[], bootId: string | null): void;
   /** This boot of the machine (see boot-id.ts). */
   bootId: string;
+  /** Runs `fn` in one store transaction: several updates, one commit. */
+  batch<T>(fn: () => T): T;
   /** Another download already uses this name in this folder. */
   isNameTaken(directory: string, fileName: string): boolean;
   sleep(ms: number, signal: AbortSignal): Promise<void>;
@@ -214,7 +216,7 @@ export class DownloadTask {
       return null;
     }
     if (this.segments.length > 0) throw new FileChangedError('The server gave no size, so the download cannot resume.');
-    this.deps.update({ status: 'probing' });
+    if (d.status !== 'probing') this.deps.update({ status: 'probing' });
     const response = await this.withRetries(() => openWholeFile(this.deps.http, d.url, this.stopController.signal));
     try {
       const probe = checkProbeResponse(response.status, response.headers);
@@ -229,18 +231,21 @@ export class DownloadTask {
           : this.mode === 'ranges' && this.hashesWhileDownloading(probe.size)
             ? planInOrder(probe.size, d.connections, s.minSplitSize, MIN_PIECE)
             : planSegments(probe.size, this.mode === 'ranges' ? d.connections : 1, s.minSplitSize);
-      this.setPlan(plan);
       const sent = serverChecksum(response.headers);
-      // One write for everything the probe learned.
-      this.deps.update({
-        finalUrl: response.url,
-        size: probe.size,
-        etag: probe.etag,
-        lastModified: probe.lastModified,
-        resumable: false,
-        status: 'downloading',
-        ...(sent && d.checksum?.source !== 'user' ? { checksum: sent } : {}),
-        ...(d.contentType === null ? { contentType: probe.contentType } : {}),
+      // One commit for everything the probe learned and the plan (whose hash then includes the
+      // algorithm of a checksum the server sent).
+      this.deps.batch(() => {
+        this.deps.update({
+          finalUrl: response.url,
+          size: probe.size,
+          etag: probe.etag,
+          lastModified: probe.lastModified,
+          resumable: false,
+          status: 'downloading',
+          ...(sent && d.checksum?.source !== 'user' ? { checksum: sent } : {}),
+          ...(d.contentType === null ? { contentType: probe.contentType } : {}),
+        });
+        this.setPlan(plan);
       });
       this.startFollowing();
       return { segment: this.segments[0]!, response: probe.size === null ? decodedBody(response) : response };
@@ -467,21 +472,33 @@ export class DownloadTask {
 
   private async finish(): Promise<void> {
     await this.checkpointing;
-    this.dirty = true;
-    await this.checkpoint();
     await this.part?.close();
     this.part = null;
     const d = this.download;
     if (this.alreadyInPlace) return;
-    await this.verify(this.partPath());
+    // Every byte is written: record that (a crash after the rename below then finds the file in
+    // place) and the file's hash in one commit. A mismatch keeps the data and says so.
+    const saveComplete = () =>
+      this.deps.saveSegments(this.segments.map(({ start, end, written, durable }) => ({ start, end, written, durable })), this.volatileBoot());
+    let sha256: string | null;
+    try {
+      sha256 = await this.verify(this.partPath());
+    } catch (error) {
+      saveComplete();
+      throw error;
+    }
+    this.deps.batch(() => {
+      saveComplete();
+      if (sha256) this.deps.update({ sha256 });
+    });
     const fileName = await moveIntoPlace(d.directory, d.fileName!, { overwrite: d.overwrite, fixedName: d.fileNameFixed });
     if (fileName !== d.fileName) this.deps.update({ fileName });
   }
 
-  /** Hashes the finished file: records its sha-256 and checks the expected checksum, if any. */
-  private async verify(file: string): Promise<void> {
+  /** Hashes the finished file: checks the expected checksum, if any, and returns its sha-256. */
+  private async verify(file: string): Promise<string | null> {
     const d = this.download;
-    if (!this.deps.settings.recordSha256 && !d.checksum) return;
+    if (!this.deps.settings.recordSha256 && !d.checksum) return null;
     // The prefix hash may predate a checksum the probe found (Content-MD5): then hash afresh.
     const covers = (algorithms: readonly ChecksumAlgorithm[] | undefined) => !!algorithms && (!d.checksum || algorithms.includes(d.checksum.algorithm));
     const follower = this.follower;
@@ -502,7 +519,7 @@ export class DownloadTask {
       const actual = hashes.get(d.checksum.algorithm)!;
       if (actual !== d.checksum.hex) throw new ChecksumMismatchError(d.checksum, actual);
     }
-    this.deps.update({ sha256: hashes.get('sha-256')! });
+    return hashes.get('sha-256')!;
   }
 
   /** The boot to mark stored progress with, when it may claim bytes not yet flushed. */

@@ -123,7 +123,9 @@ export function createEngine(deps: EngineDeps): Engine {
       replaceSegments: (segments, boot) => store.segments.replace(d.id, segments, boot),
       saveSegments: (segments, boot) => store.segments.save(d.id, segments, boot),
       bootId,
-      isNameTaken: (dir, name) => [...records.values()].some((o) => o.id !== d.id && o.directory === dir && o.fileName === name && o.status !== 'completed' && o.status !== 'canceled') || store.downloads.nameTaken(dir, name, d.id),
+      // Every record's name is written to the store as it is claimed: one indexed query answers.
+      isNameTaken: (dir, name) => store.downloads.nameTaken(dir, name, d.id),
+      batch: (fn) => store.transaction(fn),
       sleep,
     });
     const entry: Running = { task, meter: new SpeedMeter(), lastReceived: 0, done: Promise.resolve() };

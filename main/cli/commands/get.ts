@@ -39,16 +39,19 @@ export async function runGet(o: GetOptions): Promise<number> {
   try {
     // Read the table once, not once per URL: a 1,000-line list would read it a million rows over.
     const unfinishedHere = o.output ? null : unfinishedByUrl(store, path.resolve(o.dir ?? '.'));
-    for (const raw of urls) {
-      try {
-        const id = unfinishedHere ? toDir(engine, raw, o, unfinishedHere) : toFile(store, engine, raw, o);
-        if (id !== null) ids.push(id);
-      } catch (error) {
-        failures++;
-        const e = error instanceof FerryError ? error : new FerryError('ERROR', String(error));
-        console.error(`ferry: failed: ${maskCredentials(String(raw))}: ${e.message} (${e.code})`);
+    // All rows in one commit: a 1,000-line list is one transaction, not a thousand.
+    store.transaction(() => {
+      for (const raw of urls) {
+        try {
+          const id = unfinishedHere ? toDir(engine, raw, o, unfinishedHere) : toFile(store, engine, raw, o);
+          if (id !== null) ids.push(id);
+        } catch (error) {
+          failures++;
+          const e = error instanceof FerryError ? error : new FerryError('ERROR', String(error));
+          console.error(`ferry: failed: ${maskCredentials(String(raw))}: ${e.message} (${e.code})`);
+        }
       }
-    }
+    });
     const result = await runInForeground(engine, ids, Boolean(o.quiet));
     if (result.interrupted) return EXIT.interrupted;
     failures += result.failed.length;
