@@ -13,6 +13,9 @@ import { planInOrder, planSegments, planSteal, splitFront } from './planner.js';
 import { checkNotAnErrorPage, checkProbeResponse } from './response-check.js';
 import { ChecksumMismatchError, PrefixHash, serverChecksum } from './checksum.js';
 import { HashFollower } from './hash-follower.js';
+import { fastPathServes, NotFastError, type FastRangeClient } from './fast-range.js';
+import { USER_AGENT } from './http-client.js';
+import { checkRangeResponse, ifRangeValidator } from './response-check.js';
 import { decodedBody, openRange, openWholeFile } from './segment-requests.js';
 import { retryDelay } from './retry-delay.js';
 import type { DownloadPatch } from '../store/downloads-repo.js';
@@ -28,6 +31,8 @@ export interface TaskDeps {
   saveSegments(segments: ProgressSegment[], bootId: string | null): void;
   /** This boot of the machine (see boot-id.ts). */
   bootId: string;
+  /** The lean plain-http range path (null: every request goes through got). */
+  fast: FastRangeClient | null;
   /** Runs `fn` in one store transaction: several updates, one commit. */
   batch<T>(fn: () => T): T;
   /** Another download already uses this name in this folder. */
@@ -79,6 +84,8 @@ export class DownloadTask {
   private alreadyInPlace = false;
   /** Follows the bytes written in order from 0, so the final hash need not read them back. */
   private prefixHash: PrefixHash | null = null;
+  /** The lean plain-http path still serves this download's ranges. */
+  private fastOk = true;
   /** Time to first byte of range requests (moving average), for the piece size. */
   private ttfbMs: number | null = null;
   private startedAt = performance.now();
@@ -373,22 +380,14 @@ export class DownloadTask {
       if (signal.aborted) throw new AbortedError();
       const before = seg.written;
       try {
-        const opened = res ? { res, offset: 0 } : await this.open(seg, signal);
-        res = null;
-        await pumpBody({
-          body: opened.res.body,
-          bodyOffset: opened.offset,
-          segment: seg,
-          part: this.part!,
-          idleTimeoutMs: this.deps.settings.idleTimeoutMs,
-          signal,
-          onWritten: (buffers, position, n) => {
-            this.received += n;
-            this.dirty = true;
-            this.prefixHash?.offer(buffers, position);
-            this.follower?.advance(this.inOrderBytes());
-          },
-        });
+        if (!res && !(await this.fetchFast(seg, signal))) {
+          const opened = await this.open(seg, signal);
+          await this.pump(opened.res, opened.offset, seg, signal);
+        } else if (res) {
+          const first = res;
+          res = null;
+          await this.pump(first, 0, seg, signal);
+        }
         if (signal.aborted) throw new AbortedError();
         if (seg.end === null) {
           // Unknown size: the body ending cleanly is the end of the file.
@@ -416,6 +415,72 @@ export class DownloadTask {
     }
     res?.body.destroy();
     return true;
+  }
+
+  private pump(res: OpenResponse, bodyOffset: number, seg: TaskSegment, signal: AbortSignal): Promise<void> {
+    return pumpBody({
+      body: res.body,
+      bodyOffset,
+      segment: seg,
+      part: this.part!,
+      idleTimeoutMs: this.deps.settings.idleTimeoutMs,
+      signal,
+      onWritten: this.onWritten,
+    });
+  }
+
+  private readonly onWritten = (buffers: readonly Buffer[], position: number, n: number): void => {
+    this.received += n;
+    this.dirty = true;
+    this.prefixHash?.offer(buffers, position);
+    this.follower?.advance(this.inOrderBytes());
+  };
+
+  /**
+   * The rest of a segment through the lean plain-http path, when it applies. False when it does
+   * not (https, or this server's answers need got): the caller then asks through got.
+   */
+  private async fetchFast(seg: TaskSegment, signal: AbortSignal): Promise<boolean> {
+    const d = this.download;
+    const fast = this.deps.fast;
+    if (!fast || !this.fastOk || this.mode !== 'ranges' || seg.end === null || d.size === null) return false;
+    const url = new URL(d.finalUrl ?? d.url);
+    if (!fastPathServes(url)) return false;
+    const start = seg.start + seg.written;
+    const end = seg.end;
+    const ifRange = ifRangeValidator(d.etag, d.lastModified);
+    const asked = performance.now();
+    try {
+      await fast.fetch({
+        url,
+        redirected: !!d.finalUrl && d.finalUrl !== d.url,
+        start,
+        end,
+        headers: {
+          'User-Agent': USER_AGENT,
+          'Accept-Encoding': 'identity',
+          ...(ifRange ? { 'If-Range': ifRange } : {}),
+        },
+        segment: seg,
+        part: this.part!,
+        idleTimeoutMs: this.deps.settings.idleTimeoutMs,
+        connectTimeoutMs: this.deps.settings.connectTimeoutMs,
+        signal,
+        check: (status, headers) => {
+          checkRangeResponse(status, headers, { start, end, size: d.size!, etag: d.etag, lastModified: d.lastModified, contentType: d.contentType });
+          const ttfb = performance.now() - asked;
+          this.ttfbMs = this.ttfbMs === null ? ttfb : 0.7 * this.ttfbMs + 0.3 * ttfb;
+          if (!d.resumable) this.deps.update({ resumable: true });
+        },
+        onWritten: this.onWritten,
+      });
+      return true;
+    } catch (error) {
+      if (!(error instanceof NotFastError)) throw error;
+      // This server's answers are not the simple case: got takes every range from here on.
+      this.fastOk = false;
+      return false;
+    }
   }
 
   /** Opens the request for the rest of a segment and checks the answer before any byte is used. */

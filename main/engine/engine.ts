@@ -9,6 +9,7 @@ import type { Engine, EngineEvents, RemoveOptions } from './engine-api.js';
 import { AbortedError, InvalidStateError, NotFoundError } from './errors.js';
 import { partPath, sanitizeFileName } from './file-name.js';
 import { createHttpClient, type HttpClient } from './http-client.js';
+import { createFastRangeClient } from './fast-range.js';
 import {
   DEFAULT_SETTINGS,
   MAX_CONNECTIONS,
@@ -57,6 +58,7 @@ export function createEngine(deps: EngineDeps): Engine {
   let settings: EngineSettings = { ...DEFAULT_SETTINGS, ...store.settings.load(), ...deps.settings };
   const http =
     deps.http ?? createHttpClient({ connectTimeoutMs: settings.connectTimeoutMs, responseTimeoutMs: settings.idleTimeoutMs });
+  const fast = settings.fastPath ? createFastRangeClient() : null;
   const records = new Map<number, Download>();
   const onDisk = new Map<number, number>();
   const running = new Map<number, Running>();
@@ -126,6 +128,7 @@ export function createEngine(deps: EngineDeps): Engine {
       // Every record's name is written to the store as it is claimed: one indexed query answers.
       isNameTaken: (dir, name) => store.downloads.nameTaken(dir, name, d.id),
       batch: (fn) => store.transaction(fn),
+      fast,
       sleep,
     });
     const entry: Running = { task, meter: new SpeedMeter(), lastReceived: 0, done: Promise.resolve() };
@@ -426,6 +429,7 @@ export function createEngine(deps: EngineDeps): Engine {
       }
       flushProgress();
       http.destroy();
+      fast?.destroy();
     },
   };
   return engine;

@@ -130,6 +130,8 @@ export interface EngineSettings {
   spaceCheckIntervalMs: number;
   /** Hash every finished file and keep its sha-256 (a checksum to verify is always hashed). */
   recordSha256: boolean;
+  /** Plain-http ranges that are simple 206 answers skip got and the HTTP parser (fast-range.ts). */
+  fastPath: boolean;
 }
 
 export const DEFAULT_SETTINGS: EngineSettings = {
@@ -147,6 +149,7 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   durableIntervalMs: 15_000,
   spaceCheckIntervalMs: 2000,
   recordSha256: true,
+  fastPath: true,
 };
 
 export const MIN_CONNECTIONS = 1;

@@ -29,14 +29,15 @@ export function planSegments(size: number, connections: number, minSplitSize: nu
  * Plans a download fetched in file order: `connections` pieces of `pieceSize` from byte 0, then
  * the rest as one segment that connections split pieces off, front first (`splitFront`). Bytes
  * then land near one advancing front, so a hash that reads the file in order keeps up with the
- * download instead of reading most of it back at the end. Small files get the equal split.
+ * download instead of reading most of it back at the end. With one connection too: the probe's
+ * stream stops after its piece, and the rest comes as plain ranges (the lean path, when it
+ * applies). Small files get the equal split.
  */
 export function planInOrder(size: number, connections: number, minSplitSize: number, pieceSize: number): Segment[] {
   const count = Math.max(1, Math.floor(Number.isNaN(connections) ? 1 : connections));
   const piece = Math.max(pieceSize, minSplitSize, 1);
   if (!Number.isSafeInteger(size) || size < 0) throw new RangeError(`bad size ${size}`);
-  // One connection fetches in order anyway, in one request.
-  if (count === 1 || size < (count + 1) * piece) return planSegments(size, count, minSplitSize);
+  if (size < (count + 1) * piece) return planSegments(size, count, minSplitSize);
   const segments: Segment[] = [];
   for (let i = 0; i < count; i++) segments.push({ start: i * piece, end: (i + 1) * piece - 1, written: 0 });
   segments.push({ start: count * piece, end: size - 1, written: 0 });
