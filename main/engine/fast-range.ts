@@ -253,9 +253,11 @@ export function createFastRangeClient(): FastRangeClient {
           if (name in headers) repeated = true;
           else headers[name] = line.slice(colon + 1).trim();
         }
-        // An error status is the answer whatever the body: its typed error (with Retry-After)
-        // goes back as got's would. A redirect, or a link that may have expired, is got's.
-        if (status >= 400 && !(r.redirected && EXPIRED_LINK_STATUSES.includes(status))) {
+        // A 200 (ranges ignored, or the file changed), a 416 or an error status is the answer
+        // whatever the body: its typed error (Retry-After included) goes back as got's would.
+        // A redirect, or a link that may have expired, is got's to follow.
+        const answer = status === 200 || status >= 400;
+        if (answer && !(r.redirected && EXPIRED_LINK_STATUSES.includes(status))) {
           r.check(status, headers);
           throw new NotFastError(`status ${status}`);
         }
