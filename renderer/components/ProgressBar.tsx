@@ -1,7 +1,9 @@
 // A progress bar with its number for assistive tech. Unknown size (no Content-Length) shows an
 // indeterminate bar rather than a made-up percentage.
 
-export function ProgressBar({ percent, label, tone }: { percent: number | null; label: string; tone?: string }) {
+// `subject` names what is measured: a recycled list row that now shows another download gets a fresh
+// fill instead of one sliding (the width transition) from the previous download's percentage.
+export function ProgressBar({ percent, label, tone, subject }: { percent: number | null; label: string; tone?: string; subject?: number | string }) {
   return (
     <div
       className={`progress${percent === null ? ' indeterminate' : ''}${tone ? ` ${tone}` : ''}`}
@@ -11,7 +13,7 @@ export function ProgressBar({ percent, label, tone }: { percent: number | null; 
       aria-valuemax={100}
       aria-valuenow={percent ?? undefined}
     >
-      <div className="progress-fill" style={percent === null ? undefined : { width: `${percent}%` }} />
+      <div key={subject} className="progress-fill" style={percent === null ? undefined : { width: `${percent}%` }} />
     </div>
   );
 }

@@ -67,7 +67,7 @@ export const QueueRow = memo(function QueueRow(props: RowProps) {
         {sizeText}
       </div>
       <div className="cell progress-cell" role="gridcell">
-        <ProgressBar percent={barPercent} label={`${name} progress`} tone={d.status} />
+        <ProgressBar percent={barPercent} label={`${name} progress`} tone={d.status} subject={id} />
         <span className="num percent">{percent !== null ? `${percent}%` : running || d.downloaded > 0 ? formatBytes(d.downloaded) : ''}</span>
       </div>
       <div className="cell speed num" role="gridcell">

@@ -4,6 +4,7 @@
 // unless the set of downloads or their positions changed (the list does not re-lay out on every tick).
 import { create } from 'zustand';
 import type { DownloadSnapshot, ProgressBatch } from '../../preload/contract.js';
+import { EMPTY_TOTALS, totalsOf, updateTotals, type Totals } from './totals.js';
 
 export interface QueueState {
   byId: Readonly<Record<number, DownloadSnapshot>>;
@@ -11,6 +12,8 @@ export interface QueueState {
   order: readonly number[];
   /** `list()` has answered; before that the window shows neither rows nor the empty state. */
   loaded: boolean;
+  /** Per-status counts and the combined speed, updated from each batch's changes. */
+  totals: Totals;
 }
 
 export interface DownloadsStore extends QueueState {
@@ -18,7 +21,7 @@ export interface DownloadsStore extends QueueState {
   apply(batch: ProgressBatch): void;
 }
 
-export const EMPTY_QUEUE: QueueState = { byId: {}, order: [], loaded: false };
+export const EMPTY_QUEUE: QueueState = { byId: {}, order: [], loaded: false, totals: EMPTY_TOTALS };
 
 function byPosition(byId: QueueState['byId']) {
   return (a: number, b: number) => {
@@ -33,7 +36,7 @@ export function loadQueue(list: readonly DownloadSnapshot[]): QueueState {
   for (const d of list) byId[d.id] = d;
   const order = Object.keys(byId).map(Number);
   order.sort(byPosition(byId));
-  return { byId, order, loaded: true };
+  return { byId, order, loaded: true, totals: totalsOf(Object.values(byId)) };
 }
 
 /** Applies one batch; returns the same state object when nothing in it changed anything. */
@@ -42,8 +45,10 @@ export function applyBatch(state: QueueState, batch: ProgressBatch): QueueState 
   const byId: Record<number, DownloadSnapshot> = { ...state.byId };
   let reorder = false;
   let removedAny = false;
+  const changes: [DownloadSnapshot | undefined, DownloadSnapshot | undefined][] = [];
   for (const id of batch.removed) {
     if (id in byId) {
+      changes.push([byId[id], undefined]);
       delete byId[id];
       removedAny = true;
     }
@@ -53,6 +58,7 @@ export function applyBatch(state: QueueState, batch: ProgressBatch): QueueState 
     // A snapshot older than the one we hold (a batch queued before `list()` answered) is stale.
     if (prev && next.updatedAt < prev.updatedAt) continue;
     if (!prev || prev.position !== next.position) reorder = true;
+    changes.push([prev, next]);
     byId[next.id] = next;
   }
   let order = state.order;
@@ -62,7 +68,7 @@ export function applyBatch(state: QueueState, batch: ProgressBatch): QueueState 
   } else if (removedAny) {
     order = order.filter((id) => id in byId);
   }
-  return { byId, order, loaded: state.loaded };
+  return { byId, order, loaded: state.loaded, totals: updateTotals(state.totals, changes) };
 }
 
 export const useDownloads = create<DownloadsStore>()((set) => ({
