@@ -269,12 +269,15 @@ export class DownloadTask {
       // A name chosen by the user (-o FILE): an empty FILE.part is ours from a run killed before
       // its first checkpoint; one with data that no segment claims belongs to someone else.
       const existing = await PartFile.openExisting(this.partPath());
-      if (existing && d.fileNameFixed && !d.overwrite && (await existing.size()) > 0) {
+      const existingSize = existing ? await existing.size() : 0;
+      if (existing && d.fileNameFixed && !d.overwrite && existingSize > 0) {
         await existing.close();
         throw new StorageError('PART_EXISTS', `${this.partPath()} already exists and is not this download's; remove it or use --overwrite.`);
       }
       this.part = existing ?? (await PartFile.create(this.partPath()));
-      await this.part.truncate(0);
+      // Only a file with data needs emptying: on ext4 a truncate to zero makes the close flush
+      // the whole file (auto_da_alloc), and the next fsync anywhere then waits for a GiB to land.
+      if (existingSize > 0) await this.part.truncate(0);
       return;
     }
     const name = chooseFileName(contentDisposition, finalUrl, d.url);
