@@ -55,6 +55,19 @@ async function waitFor<T>(what: () => T | undefined | false, timeoutMs = 15_000)
   }
 }
 
+/** Bytes the store claims for download `id`, as boot `bootId` would trust them. */
+const claimedBytes = (store: Store, id: number, bootId: string) => store.segments.list(id, bootId).reduce((n, s) => n + s.written, 0);
+
+/** Serves a throttled file and starts downloading it under boot-A, past its first 512 KiB. */
+async function startPastHalfMiB(size: number, seed: number, throttle: number) {
+  const body = randomBytesSeeded(size, seed);
+  server.setFile('/f.bin', { body, faults: { throttle } });
+  const a = start('boot-A');
+  const { id } = a.engine.add({ url: server.url('/f.bin'), directory: dir });
+  await waitFor(() => claimedBytes(a.store, id, 'boot-A') > 512 * 1024);
+  return { body, a, id };
+}
+
 const finished = (engine: Engine, id: number) =>
   waitFor(() => {
     const s = engine.get(id);
@@ -74,7 +87,7 @@ it('running checkpoints are marked with the boot; a stop flushes and clears the 
   });
   expect(claimed.every((s) => s.durable === 0)).toBe(true);
   // Another boot (after a power cut) trusts none of it.
-  expect(store.segments.list(id, 'boot-B').reduce((n, s) => n + s.written, 0)).toBe(0);
+  expect(claimedBytes(store, id, 'boot-B')).toBe(0);
 
   await engine.pause(id);
   const after = store.segments.listProgress(id, 'boot-B');
@@ -84,11 +97,7 @@ it('running checkpoints are marked with the boot; a stop flushes and clears the 
 });
 
 it('after a power cut, the next boot refetches what was only in the page cache: the file ends byte-identical', async () => {
-  const body = randomBytesSeeded(6 * 1024 * 1024, 2);
-  server.setFile('/f.bin', { body, faults: { throttle: 512 * 1024 } });
-  const a = start('boot-A');
-  const { id } = a.engine.add({ url: server.url('/f.bin'), directory: dir });
-  await waitFor(() => a.store.segments.list(id, 'boot-A').reduce((n, s) => n + s.written, 0) > 512 * 1024);
+  const { body, a, id } = await startPastHalfMiB(6 * 1024 * 1024, 2, 512 * 1024);
   // Pause (a flush), then run on: the progress claimed after this point is only in the page cache.
   await a.engine.pause(id);
   const flushed = a.store.segments.listProgress(id, 'boot-A');
@@ -122,15 +131,11 @@ it('after a power cut, the next boot refetches what was only in the page cache: 
 });
 
 it('a restart in the same boot (a killed process) keeps the page-cache progress', async () => {
-  const body = randomBytesSeeded(2 * 1024 * 1024, 3);
-  server.setFile('/f.bin', { body, faults: { throttle: 1024 * 1024 } });
-  const a = start('boot-A');
-  const { id } = a.engine.add({ url: server.url('/f.bin'), directory: dir });
-  await waitFor(() => a.store.segments.list(id, 'boot-A').reduce((n, s) => n + s.written, 0) > 512 * 1024);
-  const claimed = a.store.segments.list(id, 'boot-A').reduce((n, s) => n + s.written, 0);
+  const { a, id } = await startPastHalfMiB(2 * 1024 * 1024, 3, 1024 * 1024);
+  const claimed = claimedBytes(a.store, id, 'boot-A');
   const reopened = createStore(dbPath);
   try {
-    expect(reopened.segments.list(id, 'boot-A').reduce((n, s) => n + s.written, 0)).toBeGreaterThanOrEqual(claimed);
+    expect(claimedBytes(reopened, id, 'boot-A')).toBeGreaterThanOrEqual(claimed);
   } finally {
     reopened.close();
   }
