@@ -9,7 +9,8 @@ import type { Checksum, ChecksumAlgorithm } from './model.js';
 export type { Checksum, ChecksumAlgorithm };
 
 const HEX_LENGTH: Record<ChecksumAlgorithm, number> = { 'sha-256': 64, 'sha-512': 128, 'sha-1': 40, md5: 32 };
-const NODE_NAME: Record<ChecksumAlgorithm, string> = { 'sha-256': 'sha256', 'sha-512': 'sha512', 'sha-1': 'sha1', md5: 'md5' };
+/** Node's crypto name for each algorithm. */
+export const NODE_NAME: Record<ChecksumAlgorithm, string> = { 'sha-256': 'sha256', 'sha-512': 'sha512', 'sha-1': 'sha1', md5: 'md5' };
 const ALIASES: Record<string, ChecksumAlgorithm> = {
   'sha-256': 'sha-256',
   sha256: 'sha-256',

@@ -471,9 +471,7 @@ export class DownloadTask {
         signal,
         check: (status, headers) => {
           checkRangeResponse(status, headers, { start, end, size: d.size!, etag: d.etag, lastModified: d.lastModified, contentType: d.contentType });
-          const ttfb = performance.now() - asked;
-          this.ttfbMs = this.ttfbMs === null ? ttfb : 0.7 * this.ttfbMs + 0.3 * ttfb;
-          if (!d.resumable) this.deps.update({ resumable: true });
+          this.rangeAnswered(performance.now() - asked);
         },
         onWritten: this.onWritten,
       });
@@ -493,10 +491,14 @@ export class DownloadTask {
     const start = seg.start + seg.written;
     const asked = performance.now();
     const res = await openRange(this.deps.http, d, start, seg.end!, signal);
-    const ttfb = performance.now() - asked;
-    this.ttfbMs = this.ttfbMs === null ? ttfb : 0.7 * this.ttfbMs + 0.3 * ttfb;
-    if (!d.resumable) this.deps.update({ resumable: true });
+    this.rangeAnswered(performance.now() - asked);
     return { res, offset: start };
+  }
+
+  /** A range came back as asked (by either path): the server resumes, and its latency is known. */
+  private rangeAnswered(ttfbMs: number): void {
+    this.ttfbMs = this.ttfbMs === null ? ttfbMs : 0.7 * this.ttfbMs + 0.3 * ttfbMs;
+    if (!this.download.resumable) this.deps.update({ resumable: true });
   }
 
   /** Ranges do not work here: keep the prefix from byte 0 and let one stream fetch the rest. */

@@ -11,13 +11,12 @@ import net from 'node:net';
 import { AbortedError, FerryError, NetworkError, toFerryError } from './errors.js';
 import type { LiveSegment } from './body-pump.js';
 import type { PartFile } from './part-file.js';
+import { EXPIRED_LINK_STATUSES } from './segment-requests.js';
 
 const SLAB = 256 * 1024;
 /** Writes in flight per request before the socket stops reading (the disk sets the pace). */
 const MAX_WRITES = 2;
 const MAX_HEADER_BYTES = 32 * 1024;
-/** Statuses with which an expired redirect target (a signed CDN link) answers. */
-const EXPIRED_LINK_STATUSES = [401, 403, 404, 410];
 const MAX_IDLE_PER_ORIGIN = 32;
 /** Free slabs kept for reuse across requests. */
 const MAX_FREE_SLABS = 64;

@@ -8,8 +8,7 @@
 import { Worker } from 'node:worker_threads';
 import type { ChecksumAlgorithm } from './model.js';
 import { StorageError } from './errors.js';
-
-const NODE_NAME: Record<ChecksumAlgorithm, string> = { 'sha-256': 'sha256', 'sha-512': 'sha512', 'sha-1': 'sha1', md5: 'md5' };
+import { NODE_NAME } from './checksum.js';
 
 /** Tell the worker about progress in steps of at least this much: few messages, short tail. */
 const ADVANCE_STEP = 4 * 1024 * 1024;

@@ -28,7 +28,7 @@ export function decodedBody(res: OpenResponse): OpenResponse {
 }
 
 /** Statuses with which an expired redirect target (a signed CDN link) answers. */
-const EXPIRED_LINK_STATUSES = [401, 403, 404, 410];
+export const EXPIRED_LINK_STATUSES = [401, 403, 404, 410];
 
 /** GET without a Range: a 200 or a typed error. `expectedSize` guards a restart of one stream. */
 export async function openWholeFile(

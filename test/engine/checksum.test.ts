@@ -3,24 +3,16 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseChecksum, serverChecksum } from '../../main/engine/checksum.js';
-import { createHarness, type Harness } from '../helpers/engine-harness.js';
-import { startFaultServer, type FaultServer } from '../helpers/fault-server.js';
-import { randomBytesSeeded, removeTempDirs, sha256, sha256File } from '../helpers/files.js';
+import { useEngineSandbox, type Harness } from '../helpers/engine-harness.js';
+import { type FaultServer } from '../helpers/fault-server.js';
+import { randomBytesSeeded, sha256, sha256File } from '../helpers/files.js';
 
 let server: FaultServer;
 let h: Harness;
 
-beforeEach(async () => {
-  server = await startFaultServer();
-  h = await createHarness();
-});
-afterEach(async () => {
-  await h.close();
-  await server.close();
-  await removeTempDirs();
-});
+useEngineSandbox({}, (sandbox) => ({ server, h } = sandbox));
 
 const digest = (alg: string, body: Buffer, enc: 'hex' | 'base64' = 'hex') => crypto.createHash(alg).update(body).digest(enc);
 

@@ -1,10 +1,10 @@
 // End-to-end downloads through the engine against a correct loopback server: many connections,
 // one connection, unknown sizes, empty files; the bytes on disk must equal the source's.
 import fs from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../helpers/engine-harness.js';
-import { startFaultServer, type FaultServer } from '../helpers/fault-server.js';
-import { randomBytesSeeded, removeTempDirs, sha256, sha256File } from '../helpers/files.js';
+import { describe, expect, it } from 'vitest';
+import { useEngineSandbox, type Harness } from '../helpers/engine-harness.js';
+import type { FaultServer } from '../helpers/fault-server.js';
+import { randomBytesSeeded, sha256, sha256File } from '../helpers/files.js';
 
 // The probe is a plain GET whose body feeds the first segment; when that segment is full the
 // rest of its body, already in socket buffers on an unthrottled loopback, is dropped. That is
@@ -14,15 +14,7 @@ const PROBE_OVERSHOOT = 8 * 1024 * 1024;
 let server: FaultServer;
 let h: Harness;
 
-beforeEach(async () => {
-  server = await startFaultServer();
-  h = await createHarness();
-});
-afterEach(async () => {
-  await h.close();
-  await server.close();
-  await removeTempDirs();
-});
+useEngineSandbox({}, (sandbox) => ({ server, h } = sandbox));
 
 describe('a correct server', () => {
   it.each([1, 4, 8, 16])('lands a 6 MiB file byte-identical with %i connections', async (connections) => {
@@ -111,7 +103,6 @@ describe('errors that cannot be retried', () => {
     const s = await h.download(`http://127.0.0.1:${port}/gone.bin`);
     expect(s.status).toBe('failed');
     expect(s.error?.code).toBe('CONNECTION_REFUSED');
-    server = await startFaultServer();
   });
 
   it.each(['javascript:alert(1)', 'file:///etc/passwd', 'ftp://example.com/x', 'data:text/plain,hi', 'not a url', ''])(

@@ -1,23 +1,15 @@
 // Servers that misbehave on purpose: every download must still land byte-identical, or fail
 // with a clear error. Nothing is ever written at an offset it does not belong to.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../helpers/engine-harness.js';
-import { startFaultServer, type Faults, type FaultServer } from '../helpers/fault-server.js';
-import { randomBytesSeeded, removeTempDirs, sha256, sha256File } from '../helpers/files.js';
+import { describe, expect, it } from 'vitest';
+import { useEngineSandbox, type Harness } from '../helpers/engine-harness.js';
+import { type Faults, type FaultServer } from '../helpers/fault-server.js';
+import { randomBytesSeeded, sha256, sha256File } from '../helpers/files.js';
 
 let server: FaultServer;
 let h: Harness;
 const SIZE = 3 * 1024 * 1024 + 333;
 
-beforeEach(async () => {
-  server = await startFaultServer();
-  h = await createHarness();
-});
-afterEach(async () => {
-  await h.close();
-  await server.close();
-  await removeTempDirs();
-});
+useEngineSandbox({}, (sandbox) => ({ server, h } = sandbox));
 
 async function expectIdentical(faults: Faults, connections = 4, seed = 1) {
   const body = randomBytesSeeded(SIZE, seed);

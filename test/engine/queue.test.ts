@@ -2,25 +2,17 @@
 // and restoring the queue after a restart (what ran resumes, what was paused stays paused).
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DownloadSnapshot } from '../../main/engine/model.js';
-import { createHarness, type Harness } from '../helpers/engine-harness.js';
-import { startFaultServer, type FaultServer } from '../helpers/fault-server.js';
-import { randomBytesSeeded, removeTempDirs, sha256, sha256File } from '../helpers/files.js';
+import { useEngineSandbox, type Harness } from '../helpers/engine-harness.js';
+import { type FaultServer } from '../helpers/fault-server.js';
+import { randomBytesSeeded, sha256, sha256File } from '../helpers/files.js';
 
 let server: FaultServer;
 let h: Harness;
 const SLOW = 512 * 1024;
 
-beforeEach(async () => {
-  server = await startFaultServer();
-  h = await createHarness({ maxConcurrent: 2 });
-});
-afterEach(async () => {
-  await h.close();
-  await server.close();
-  await removeTempDirs();
-});
+useEngineSandbox({ maxConcurrent: 2 }, (sandbox) => ({ server, h } = sandbox));
 
 function serve(name: string, size: number, seed: number, throttle?: number): Buffer {
   const body = randomBytesSeeded(size, seed);

@@ -6,7 +6,9 @@ import { createEngine, type EngineDeps } from '../../main/engine/engine.js';
 import type { Engine } from '../../main/engine/engine-api.js';
 import type { AddOptions, DownloadSnapshot, EngineSettings } from '../../main/engine/model.js';
 import { createStore, type Store } from '../../main/store/store.js';
-import { makeTempDir } from './files.js';
+import { afterEach, beforeEach } from 'vitest';
+import { startFaultServer, type FaultServer } from './fault-server.js';
+import { makeTempDir, removeTempDirs } from './files.js';
 
 export const FAST_SETTINGS: Partial<EngineSettings> = {
   retryBaseDelayMs: 20,
@@ -96,4 +98,23 @@ export async function createHarness(settings: Partial<EngineSettings> = {}, deps
     },
   };
   return h;
+}
+
+/**
+ * The hooks most engine suites share: a fresh fault server and harness (with `settings`) for each
+ * test, closed and their temp folders removed after it. `onEach` receives them.
+ */
+export function useEngineSandbox(settings: Partial<EngineSettings>, onEach: (sandbox: { server: FaultServer; h: Harness }) => void): void {
+  let server: FaultServer;
+  let h: Harness;
+  beforeEach(async () => {
+    server = await startFaultServer();
+    h = await createHarness(settings);
+    onEach({ server, h });
+  });
+  afterEach(async () => {
+    await h.close();
+    await server.close();
+    await removeTempDirs();
+  });
 }
