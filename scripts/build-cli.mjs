@@ -1,6 +1,8 @@
 // Bundles the `ferry` command into one ES module file. Node resolves and compiles one file far
 // faster than the hundreds of modules behind got: start-up drops from about 0.5 s to 0.25 s,
 // which is most of a short download's overhead. better-sqlite3 stays external (a native addon).
+// got is imported on demand (http-client.ts), so it goes into a chunk of its own beside the
+// entry (dist/cli/chunks/) that a plain-http download never loads.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,9 +16,14 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** @param {{ outfile?: string }} [options] */
 export async function buildCli(options = {}) {
   const outfile = options.outfile ?? path.join(root, 'dist', 'cli', 'ferry.mjs');
+  const outdir = path.dirname(outfile);
+  fs.rmSync(path.join(outdir, 'chunks'), { recursive: true, force: true });
   await build({
-    entryPoints: [path.join(root, 'main', 'cli', 'bin.ts')],
-    outfile,
+    entryPoints: { [path.basename(outfile, '.mjs')]: path.join(root, 'main', 'cli', 'bin.ts') },
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
     format: 'esm',
     platform: 'node',

@@ -10,10 +10,10 @@ import type { ChecksumAlgorithm, Download, EngineSettings, ProgressSegment, Segm
 import { PartFile } from './part-file.js';
 import { moveIntoPlace, reserveName } from './place-file.js';
 import { planInOrder, planSegments, planSteal, splitFront } from './planner.js';
-import { checkNotAnErrorPage, checkProbeResponse } from './response-check.js';
+import { checkNotAnErrorPage, checkProbeResponse, statusError } from './response-check.js';
 import { ChecksumMismatchError, PrefixHash, serverChecksum } from './checksum.js';
 import { HashFollower } from './hash-follower.js';
-import { fastPathServes, NotFastError, type FastRangeClient } from './fast-range.js';
+import { fastPathServes, NotFastError, type FastAnswer, type FastRangeClient } from './fast-range.js';
 import { USER_AGENT } from './http-client.js';
 import { checkRangeResponse, ifRangeValidator } from './response-check.js';
 import { decodedBody, openRange, openWholeFile } from './segment-requests.js';
@@ -205,7 +205,7 @@ export class DownloadTask {
   }
 
   /** Probes a fresh download, or reopens the partial file of one being resumed. */
-  private async begin(): Promise<{ segment: TaskSegment; response: OpenResponse } | null> {
+  private async begin(): Promise<{ segment: TaskSegment; response: FirstResponse } | null> {
     const d = this.download;
     if (this.segments.length > 0 && d.size !== null && d.fileName) {
       this.part = await PartFile.openExisting(this.partPath());
@@ -224,12 +224,11 @@ export class DownloadTask {
     }
     if (this.segments.length > 0) throw new FileChangedError('The server gave no size, so the download cannot resume.');
     if (d.status !== 'probing') this.deps.update({ status: 'probing' });
-    const response = await this.withRetries(() => openWholeFile(this.deps.http, d.url, this.stopController.signal));
+    const response = await this.withRetries(() => this.openProbe());
     try {
       const probe = checkProbeResponse(response.status, response.headers);
       // A restart's probe must still be the file, not the login page that replaced it.
       checkNotAnErrorPage(response.headers, d.contentType);
-      await this.openPart(probe.contentDisposition, response.url);
       const s = this.deps.settings;
       this.mode = probe.size !== null && probe.acceptsRanges ? 'ranges' : 'single';
       const plan =
@@ -239,32 +238,69 @@ export class DownloadTask {
             ? planInOrder(probe.size, d.connections, s.minSplitSize, MIN_PIECE)
             : planSegments(probe.size, this.mode === 'ranges' ? d.connections : 1, s.minSplitSize);
       const sent = serverChecksum(response.headers);
-      // One commit for everything the probe learned and the plan (whose hash then includes the
-      // algorithm of a checksum the server sent).
-      this.deps.batch(() => {
-        this.deps.update({
-          finalUrl: response.url,
-          size: probe.size,
-          etag: probe.etag,
-          lastModified: probe.lastModified,
-          resumable: false,
-          status: 'downloading',
-          ...(sent && d.checksum?.source !== 'user' ? { checksum: sent } : {}),
-          ...(d.contentType === null ? { contentType: probe.contentType } : {}),
+      // One commit for everything the probe learned, the plan (whose hash then includes the
+      // algorithm of a checksum the server sent) and the name the file gets, if it is ours to choose.
+      const record = (patch: DownloadPatch) =>
+        this.deps.batch(() => {
+          this.deps.update({
+            ...patch,
+            finalUrl: response.url,
+            size: probe.size,
+            etag: probe.etag,
+            lastModified: probe.lastModified,
+            resumable: false,
+            status: 'downloading',
+            ...(sent && d.checksum?.source !== 'user' ? { checksum: sent } : {}),
+            ...(d.contentType === null ? { contentType: probe.contentType } : {}),
+          });
+          this.setPlan(plan);
         });
-        this.setPlan(plan);
-      });
+      await this.openPart(probe.contentDisposition, response.url, record);
       this.startFollowing();
-      return { segment: this.segments[0]!, response: probe.size === null ? decodedBody(response) : response };
+      return { segment: this.segments[0]!, response: probe.size === null && !isFastAnswer(response) ? decodedBody(response) : response };
     } catch (error) {
       response.body.destroy();
       throw error;
     }
   }
 
-  private async openPart(contentDisposition: string | undefined, finalUrl: string): Promise<void> {
+  /** GET of the whole file: on the lean path when it answers simply, else through got. */
+  private async openProbe(): Promise<FirstResponse> {
     const d = this.download;
-    if (this.part) return;
+    const url = new URL(d.url);
+    const fast = this.deps.fast;
+    if (fast && fastPathServes(url)) {
+      try {
+        return await fast.probe({
+          url,
+          headers: { 'User-Agent': USER_AGENT, 'Accept-Encoding': 'identity' },
+          idleTimeoutMs: this.deps.settings.idleTimeoutMs,
+          connectTimeoutMs: this.deps.settings.connectTimeoutMs,
+          signal: this.stopController.signal,
+          check: (status, headers) => {
+            if (status !== 200) throw statusError(status, headers);
+          },
+        });
+      } catch (error) {
+        // A redirect, chunked or encoded body: nothing was used, got asks again.
+        if (!(error instanceof NotFastError)) throw error;
+      }
+    }
+    return openWholeFile(this.deps.http, d.url, this.stopController.signal);
+  }
+
+  /**
+   * Opens the `.part`; `record` commits the probe's findings with the name. A name the user chose
+   * is already recorded; a name from the server is recorded as each candidate is claimed, before
+   * its `.part` exists, so a kill in between never orphans a file.
+   */
+  private async openPart(contentDisposition: string | undefined, finalUrl: string, record: (patch: DownloadPatch) => void): Promise<void> {
+    const d = this.download;
+    if (this.part) {
+      // A restart: the same (emptied) file takes the new version.
+      record({});
+      return;
+    }
     if (d.fileName) {
       // A name chosen by the user (-o FILE): an empty FILE.part is ours from a run killed before
       // its first checkpoint; one with data that no segment claims belongs to someone else.
@@ -278,15 +314,20 @@ export class DownloadTask {
       // Only a file with data needs emptying: on ext4 a truncate to zero makes the close flush
       // the whole file (auto_da_alloc), and the next fsync anywhere then waits for a GiB to land.
       if (existingSize > 0) await this.part.truncate(0);
+      record({});
       return;
     }
     const name = chooseFileName(contentDisposition, finalUrl, d.url);
-    // The name is recorded as each candidate is claimed, before its .part exists.
+    let recorded = false;
     const { part } = await reserveName(
       d.directory,
       name,
       (n) => this.deps.isNameTaken(d.directory, n),
-      (n) => this.deps.update({ fileName: n }),
+      (n) => {
+        if (recorded) this.deps.update({ fileName: n });
+        else record({ fileName: n });
+        recorded = true;
+      },
     );
     this.part = part;
   }
@@ -303,7 +344,7 @@ export class DownloadTask {
   }
 
   /** Starts a connection on `segment` (or on whatever it can pick); false when nothing is left. */
-  private spawn(segment: TaskSegment | null, response: OpenResponse | null): boolean {
+  private spawn(segment: TaskSegment | null, response: FirstResponse | null): boolean {
     if (this.stopped) return false;
     const worker: Worker = { controller: new AbortController(), segment: null };
     const seg = segment ?? this.pick();
@@ -345,7 +386,7 @@ export class DownloadTask {
     return fresh;
   }
 
-  private async work(worker: Worker, first: TaskSegment, response: OpenResponse | null): Promise<void> {
+  private async work(worker: Worker, first: TaskSegment, response: FirstResponse | null): Promise<void> {
     let seg: TaskSegment | null = first;
     let res = response;
     try {
@@ -376,7 +417,7 @@ export class DownloadTask {
   }
 
   /** Fills one segment, retrying with backoff; false when its retries ran out. */
-  private async fill(worker: Worker, seg: TaskSegment, response: OpenResponse | null): Promise<boolean> {
+  private async fill(worker: Worker, seg: TaskSegment, response: FirstResponse | null): Promise<boolean> {
     const signal = worker.controller.signal;
     let res = response;
     while (!isComplete(seg)) {
@@ -389,7 +430,8 @@ export class DownloadTask {
         } else if (res) {
           const first = res;
           res = null;
-          await this.pump(first, 0, seg, signal);
+          if (isFastAnswer(first)) await this.pumpFast(first, seg, signal);
+          else await this.pump(first, 0, seg, signal);
         }
         if (signal.aborted) throw new AbortedError();
         if (seg.end === null) {
@@ -418,6 +460,17 @@ export class DownloadTask {
     }
     res?.body.destroy();
     return true;
+  }
+
+  /** The probe's body from the lean path, from byte 0; the connection's signal stops it too. */
+  private async pumpFast(first: FastAnswer, seg: TaskSegment, signal: AbortSignal): Promise<void> {
+    const stop = () => first.body.destroy();
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      await first.body.into({ segment: seg, part: this.part!, onWritten: this.onWritten });
+    } finally {
+      signal.removeEventListener('abort', stop);
+    }
   }
 
   private pump(res: OpenResponse, bodyOffset: number, seg: TaskSegment, signal: AbortSignal): Promise<void> {
@@ -677,3 +730,9 @@ export function finalPath(d: Download): string | null {
   return d.fileName ? path.join(d.directory, d.fileName) : null;
 }
 
+/** The probe's answer: through got (a stream) or the lean path (a body waiting for its file). */
+type FirstResponse = OpenResponse | FastAnswer;
+
+function isFastAnswer(r: FirstResponse): r is FastAnswer {
+  return 'into' in r.body;
+}

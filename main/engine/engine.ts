@@ -107,10 +107,14 @@ export function createEngine(deps: EngineDeps): Engine {
     if (closing) return;
     if (running.size >= settings.maxConcurrent) return;
     const queued = [...records.values()].filter((d) => d.status === 'queued').sort((a, b) => a.position - b.position || a.id - b.id);
-    for (const d of queued) {
-      if (running.size >= settings.maxConcurrent) break;
-      startTask(d);
-    }
+    if (queued.length === 0) return;
+    // The claims of every download started here share one commit.
+    store.transaction(() => {
+      for (const d of queued) {
+        if (running.size >= settings.maxConcurrent) break;
+        startTask(d);
+      }
+    });
   }
 
   function startTask(d: Download): void {
@@ -141,7 +145,7 @@ export function createEngine(deps: EngineDeps): Engine {
     running.delete(d.id);
     onDisk.set(d.id, entry.task.downloaded());
     changed.add(d.id);
-    // The owner and the final status in one commit.
+    // The owner, the final status and the claim of the next queued download in one commit.
     store.transaction(() => {
       if (records.get(d.id) === d) store.downloads.setOwner(d.id, null);
       if (outcome.kind === 'completed') apply(d, { status: 'completed', completedAt: now(), error: null });
@@ -149,10 +153,10 @@ export function createEngine(deps: EngineDeps): Engine {
         // Nothing is wrong with the download: pause it, keep every byte, resume when there is room.
         apply(d, { status: 'paused', error: outcome.error.toInfo() });
       } else if (outcome.kind === 'failed') apply(d, { status: 'failed', error: outcome.error.toInfo() });
+      schedule();
     });
     if (outcome.kind === 'failed' && outcome.error.code === 'DISK_FULL') waitForRoom(d);
     else if (outcome.kind !== 'stopped') events.emit('finished', snapshot(d));
-    schedule();
   }
 
   function waitForRoom(d: Download): void {

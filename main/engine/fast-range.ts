@@ -4,9 +4,14 @@
 // copied: at several hundred MiB/s that is the difference between keeping up with curl and not
 // (got plus Node's parser cost about twice the CPU per GiB here).
 //
-// Anything else — https, a redirect, an error status, chunked or encoded bodies, duplicate or
-// malformed headers — is refused with NotFastError before a byte is used, and the caller asks
-// again through got, which handles every case the fault matrix throws at it.
+// The probe (a whole-file GET) takes the same path when its answer is a simple 200 with a
+// Content-Length: the body waits on the socket until the caller has a file for it. For a
+// thousand small files that is most of the work per file, and got is never loaded at all.
+//
+// Anything else — https, a redirect, chunked or encoded bodies, duplicate or malformed headers —
+// is refused with NotFastError before a byte is used, and the caller asks again through got,
+// which handles every case the fault matrix throws at it. Error statuses are answers: they come
+// back as the same typed errors got's path gives.
 import net from 'node:net';
 import { AbortedError, FerryError, NetworkError, toFerryError } from './errors.js';
 import type { LiveSegment } from './body-pump.js';
@@ -24,23 +29,67 @@ const MAX_FREE_SLABS = 64;
 /** The response is not the simple case; nothing was written. Ask again through got. */
 export class NotFastError extends Error {}
 
-export interface FastRangeRequest {
+/** A probe was redirected: the lean path follows plain-http hops itself. */
+class RedirectError extends NotFastError {
+  constructor(readonly location: string) {
+    super('redirect');
+  }
+}
+
+const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
+/** As many hops as got follows; past them got asks, and says why it stopped. */
+const MAX_REDIRECTS = 10;
+
+/** Where a response's body goes: the rest of one segment of a partial file. */
+export interface BodySink {
+  segment: LiveSegment;
+  part: PartFile;
+  onWritten(buffers: readonly Buffer[], position: number, bytes: number): void;
+}
+
+interface Exchange {
   url: URL;
+  headers: Record<string, string>;
+  idleTimeoutMs: number;
+  connectTimeoutMs: number;
+  signal: AbortSignal;
+  /** Checks status and headers (lower-case names) before any body byte is used; throws the typed error. */
+  check(status: number, headers: Record<string, string>): void;
+}
+
+export interface FastRangeRequest extends Exchange, BodySink {
   /** First byte to ask for: the segment's start plus what it has. */
   start: number;
   /** Inclusive end to ask for. */
   end: number;
-  headers: Record<string, string>;
-  segment: LiveSegment;
-  part: PartFile;
-  idleTimeoutMs: number;
-  connectTimeoutMs: number;
-  signal: AbortSignal;
   /** The URL is where the download's first URL redirected to (such links may expire). */
   redirected: boolean;
-  /** Checks status and headers (lower-case names) before any body byte is used; throws the typed error. */
-  check(status: number, headers: Record<string, string>): void;
-  onWritten(buffers: readonly Buffer[], position: number, bytes: number): void;
+}
+
+/** A GET of the whole file; `check` sees every 200 and error status. */
+export type FastProbeRequest = Exchange;
+
+/** A simple 200 to a probe. Its body waits on the socket until `into` gives it a place. */
+export interface FastAnswer {
+  status: 200;
+  headers: Record<string, string>;
+  url: string;
+  body: FastBody;
+}
+
+export interface FastBody {
+  /** Writes the body from file position 0 into the sink; resolves as `fetch` does. */
+  into(sink: BodySink): Promise<void>;
+  destroy(): void;
+}
+
+/** One exchange as `attempt` runs it: a range into a sink, or a probe whose sink comes later. */
+interface Job extends Exchange {
+  range: { start: number; end: number } | null;
+  redirected: boolean;
+  sink: BodySink | null;
+  /** Probe only: the headers of a simple 200, and the body waiting for its sink. */
+  onAnswer?(headers: Record<string, string>, body: FastBody): void;
 }
 
 /** One request's handling of the reads its socket delivers. */
@@ -67,6 +116,8 @@ interface Conn {
 export interface FastRangeClient {
   /** Resolves when the segment is full or the body ended; the caller checks which. */
   fetch(request: FastRangeRequest): Promise<void>;
+  /** Resolves at the answer's headers; NotFastError when got must ask instead. */
+  probe(request: FastProbeRequest): Promise<FastAnswer>;
   destroy(): void;
 }
 
@@ -137,21 +188,26 @@ export function createFastRangeClient(): FastRangeClient {
   }
 
   /** One request on one socket; StaleSocketError when a reused socket died before any answer. */
-  function attempt(r: FastRangeRequest, conn: Conn, reused: boolean): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const seg = r.segment;
+  function attempt(r: Job, conn: Conn, reused: boolean): Promise<void> {
+    const done: Promise<void> = new Promise<void>((resolve, reject) => {
+      /** Where the bytes go; a probe's body waits on the socket (paused) until it has one. */
+      let sink = r.sink;
       /** Where the body's bytes start in the socket's slab (after the headers, in the first one). */
       let bodyFrom = -1;
       let headerDone = false;
       let received = 0;
       let bodyLeft = 0;
-      let offset = r.start;
+      let offset = r.range?.start ?? 0;
       let keepAlive = true;
       let paused = false;
       let finished = false;
       let broken = false;
       let failure: unknown = null;
       let settled = false;
+      /** The socket closed while the body waited for its sink: applied once the sink has the bytes read. */
+      let closedWhileWaiting: { error: unknown } | null = null;
+      /** A probe's first body bytes, kept in their slab until the sink takes them. */
+      let held: { slab: Buffer; from: number; to: number } | null = null;
       /** Slabs with body bytes, waiting for their write. */
       const queue: { slab: Buffer; from: number; to: number; position: number }[] = [];
       /** Writes in flight, in file order; bytes count as written in that order only. */
@@ -160,9 +216,11 @@ export function createFastRangeClient(): FastRangeClient {
       const settle = () => {
         if (settled || inflight.length > 0 || queue.length > 0) return;
         settled = true;
+        if (held) giveSlab(held.slab);
+        held = null;
         r.signal.removeEventListener('abort', onAbort);
         clearTimeout(answerTimer);
-        seg.claimed = seg.written;
+        if (sink) sink.segment.claimed = sink.segment.written;
         if (conn.reader === reader) {
           if (!failure && headerDone && bodyLeft === 0 && keepAlive) release(conn);
           else {
@@ -181,8 +239,8 @@ export function createFastRangeClient(): FastRangeClient {
         while (inflight.length > 0 && inflight[0]!.done) {
           const e = inflight.shift()!;
           if (e.ok && !broken) {
-            seg.written += e.to - e.from;
-            r.onWritten([e.slab.subarray(e.from, e.to)], e.position, e.to - e.from);
+            sink!.segment.written += e.to - e.from;
+            sink!.onWritten([e.slab.subarray(e.from, e.to)], e.position, e.to - e.from);
           } else broken = true;
           giveSlab(e.slab);
         }
@@ -193,7 +251,7 @@ export function createFastRangeClient(): FastRangeClient {
           const w = queue.shift()!;
           const entry = { ...w, done: false, ok: false };
           inflight.push(entry);
-          r.part.write([w.slab.subarray(w.from, w.to)], w.position).then(
+          sink!.part.write([w.slab.subarray(w.from, w.to)], w.position).then(
             () => {
               entry.done = true;
               entry.ok = true;
@@ -221,7 +279,7 @@ export function createFastRangeClient(): FastRangeClient {
 
       /** Queues the body bytes in the socket's slab for writing and gives the socket a fresh slab. */
       const cutSlab = () => {
-        if (bodyFrom >= 0 && conn.used > bodyFrom) {
+        if (sink && bodyFrom >= 0 && conn.used > bodyFrom) {
           queue.push({ slab: conn.slab, from: bodyFrom, to: conn.used, position: offset - (conn.used - bodyFrom) });
           conn.slab = takeSlab();
         }
@@ -254,28 +312,35 @@ export function createFastRangeClient(): FastRangeClient {
         }
         // A 200 (ranges ignored, or the file changed), a 416 or an error status is the answer
         // whatever the body: its typed error (Retry-After included) goes back as got's would.
-        // A redirect, or a link that may have expired, is got's to follow.
-        const answer = status === 200 || status >= 400;
+        // A redirect, or a link that may have expired, is got's to follow. A probe's 200 is the
+        // answer it wants, when it is simple.
+        if (!r.range && REDIRECT_STATUSES.includes(status) && headers.location) throw new RedirectError(headers.location);
+        const wanted = r.range ? 206 : 200;
+        const answer = (status === 200 && r.range !== null) || status >= 400;
         if (answer && !(r.redirected && EXPIRED_LINK_STATUSES.includes(status))) {
           r.check(status, headers);
           throw new NotFastError(`status ${status}`);
         }
-        if (status !== 206) throw new NotFastError(`status ${status}`);
+        if (status !== wanted) throw new NotFastError(`status ${status}`);
         // A repeated header is one of got's cases (conflicting lengths, two validators).
         if (repeated) throw new NotFastError('repeated header');
         if (headers['transfer-encoding'] !== undefined) throw new NotFastError('transfer-encoding');
+        // An encoded whole file is decoded on the way to the disk: got's path does that.
+        if (!/^(identity)?$/i.test(headers['content-encoding'] ?? '')) throw new NotFastError('content-encoding');
         const length = headers['content-length'];
         if (length === undefined || !/^\d+$/.test(length)) throw new NotFastError('no content-length');
         if (/\bclose\b/i.test(headers.connection ?? '')) keepAlive = false;
-        r.check(206, headers);
+        r.check(status, headers);
         bodyLeft = Number(length);
+        if (!sink) r.onAnswer?.(headers, body);
       };
 
-      /** Accounts for body bytes `slab[from, to)`: stops at the segment's end or the body's. */
-      const take = (from: number, to: number): boolean => {
-        let n = to - from;
+      /** Counts `available` body bytes: how many the segment takes, and whether that ends the request. */
+      const account = (available: number): { n: number; done: boolean } => {
+        const seg = sink!.segment;
+        let n = available;
         if (n > bodyLeft) {
-          // More than the Content-Length: junk after the body. Keep the body, not the conn.socket.
+          // More than the Content-Length: junk after the body. Keep the body, not the socket.
           keepAlive = false;
           n = bodyLeft;
         }
@@ -287,11 +352,17 @@ export function createFastRangeClient(): FastRangeClient {
           n = Math.max(0, room);
           full = true;
         }
-        conn.used = from + n;
         bodyLeft -= n;
         offset += n;
         seg.claimed += n;
-        if (full || bodyLeft === 0) {
+        return { n, done: full || bodyLeft === 0 };
+      };
+
+      /** Accounts for body bytes `slab[from, to)`: stops at the segment's end or the body's. */
+      const take = (from: number, to: number): boolean => {
+        const { n, done } = account(to - from);
+        conn.used = from + n;
+        if (done) {
           finish();
           return false;
         }
@@ -332,9 +403,47 @@ export function createFastRangeClient(): FastRangeClient {
           }
           headerDone = true;
           bodyFrom = end + 4;
+          if (!sink) {
+            // A probe's body waits (the socket stops reading) until it has a sink. The bytes
+            // that came with the headers are held in their slab; the socket reads on into a
+            // fresh one. (Only here, inside a read, may the socket's slab change: Node asks
+            // for the next read's buffer right after.)
+            if (conn.used > bodyFrom) held = { slab: conn.slab, from: bodyFrom, to: conn.used };
+            else giveSlab(conn.slab);
+            conn.slab = takeSlab();
+            conn.used = 0;
+            bodyFrom = 0;
+            return false;
+          }
           return take(bodyFrom, conn.used);
         },
-        closed: (error) => finish(!headerDone || bodyLeft > 0 ? error : null),
+        closed: (error) => {
+          if (headerDone && !sink && !finished) closedWhileWaiting = { error };
+          else finish(!headerDone || bodyLeft > 0 ? error : null);
+        },
+      };
+
+      const body: FastBody = {
+        into(s) {
+          if (sink || finished) return done;
+          sink = s;
+          if (held) {
+            const { slab, from, to } = held;
+            held = null;
+            const { n, done: ended } = account(to - from);
+            if (n > 0) queue.push({ slab, from, to: from + n, position: offset - n });
+            else giveSlab(slab);
+            pump();
+            if (ended) {
+              finish();
+              return done;
+            }
+          }
+          if (closedWhileWaiting) finish(bodyLeft > 0 ? closedWhileWaiting.error : null);
+          else conn.socket.resume();
+          return done;
+        },
+        destroy: () => onAbort(),
       };
 
       const onAbort = () => {
@@ -352,7 +461,7 @@ export function createFastRangeClient(): FastRangeClient {
       conn.socket.setTimeout(r.idleTimeoutMs);
       const head =
         `GET ${r.url.pathname}${r.url.search} HTTP/1.1\r\nHost: ${r.url.host}\r\n` +
-        `Range: bytes=${r.start}-${r.end}\r\n` +
+        (r.range ? `Range: bytes=${r.range.start}-${r.range.end}\r\n` : '') +
         Object.entries(r.headers)
           .map(([k, v]) => `${k}: ${v}\r\n`)
           .join('') +
@@ -360,19 +469,44 @@ export function createFastRangeClient(): FastRangeClient {
       conn.socket.write(head, 'latin1');
       if (conn.socket.isPaused()) conn.socket.resume();
     });
+    return done;
+  }
+
+  /** Runs `job` on a kept-alive socket, or on a fresh one when the kept one had died. */
+  async function run(job: Job): Promise<void> {
+    for (;;) {
+      if (destroyed || job.signal.aborted) throw new AbortedError();
+      const { conn, reused } = connect(job.url, job.connectTimeoutMs);
+      try {
+        return await attempt(job, conn, reused);
+      } catch (error) {
+        if (!(error instanceof StaleSocketError)) throw error;
+      }
+    }
   }
 
   return {
-    async fetch(r) {
-      for (;;) {
-        if (destroyed || r.signal.aborted) throw new AbortedError();
-        const { conn, reused } = connect(r.url, r.connectTimeoutMs);
-        try {
-          return await attempt(r, conn, reused);
-        } catch (error) {
-          if (!(error instanceof StaleSocketError)) throw error;
-        }
-      }
+    fetch(r) {
+      return run({ ...r, range: { start: r.start, end: r.end }, sink: r });
+    },
+    probe(r) {
+      return new Promise<FastAnswer>((resolve, reject) => {
+        // Settles at the headers; what happens to the body afterwards is the sink's business.
+        const hop = (url: URL, hops: number) => {
+          const onAnswer = (headers: Record<string, string>, body: FastBody) => resolve({ status: 200, headers, url: url.href, body });
+          run({ ...r, url, range: null, redirected: false, sink: null, onAnswer }).then(
+            () => reject(new NotFastError('the exchange ended before its answer')),
+            (error: unknown) => {
+              if (error instanceof RedirectError && hops < MAX_REDIRECTS) {
+                const next = URL.canParse(error.location, url.href) ? new URL(error.location, url) : null;
+                if (next && fastPathServes(next)) return hop(next, hops + 1);
+              }
+              reject(error instanceof RedirectError ? new NotFastError('a redirect the lean path does not follow') : error);
+            },
+          );
+        };
+        hop(r.url, 0);
+      });
     },
     destroy() {
       destroyed = true;

@@ -28,14 +28,13 @@ export async function reserveName(
   isTaken: (fileName: string) => boolean,
   claim: (fileName: string) => void = () => {},
 ): Promise<{ fileName: string; part: PartFile }> {
-  await fs.mkdir(directory, { recursive: true });
   for (let n = 0; n <= MAX_NUMBER; n++) {
     const candidate = numberedName(name, n);
     if (isTaken(candidate) || (await exists(path.join(directory, candidate)))) continue;
     try {
       // Recorded before the .part exists: a kill right after creating it must not orphan it.
       claim(candidate);
-      const part = await PartFile.create(path.join(directory, candidate + PART_SUFFIX));
+      const part = await createMakingFolder(directory, candidate + PART_SUFFIX);
       return { fileName: candidate, part };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
@@ -43,6 +42,17 @@ export async function reserveName(
     }
   }
   throw new StorageError('NAME_EXHAUSTED', `Could not find a free name for ${name} in ${directory}.`);
+}
+
+/** Creates `directory/name` exclusively; the folder is made only when missing (rarely: not per file). */
+async function createMakingFolder(directory: string, name: string): Promise<PartFile> {
+  try {
+    return await PartFile.create(path.join(directory, name));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    await fs.mkdir(directory, { recursive: true });
+    return PartFile.create(path.join(directory, name));
+  }
 }
 
 /**

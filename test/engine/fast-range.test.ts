@@ -1,6 +1,7 @@
 // The lean plain-http range path (fast-range.ts): it must keep connections alive across
 // requests, recover from kept-alive sockets the server closed, and hand every answer it does not
 // serve to got without losing or misplacing a byte.
+import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../helpers/engine-harness.js';
 import { startFaultServer, type FaultServer } from '../helpers/fault-server.js';
@@ -68,4 +69,58 @@ it('answers the lean path does not serve (a chunked 206) go through got: the fil
   const s = await h.download(server.url('/c.bin'), { connections: 4 });
   expect(s.status).toBe('completed');
   expect(await sha256File(h.pathOf(s))).toBe(sha256(body));
+});
+
+describe('the probe on the lean path', () => {
+  /** Answers every GET with a 200 whose headers and body leave in one write; counts requests and sockets. */
+  async function startOneWriteServer(files: Map<string, Buffer>) {
+    const seen = { requests: [] as { path: string; socket: number; range: boolean }[], sockets: 0 };
+    const srv = net.createServer((socket) => {
+      const id = ++seen.sockets;
+      let pending = Buffer.alloc(0);
+      socket.on('data', (chunk) => {
+        pending = Buffer.concat([pending, chunk]);
+        for (let end = pending.indexOf('\r\n\r\n'); end >= 0; end = pending.indexOf('\r\n\r\n')) {
+          const head = pending.subarray(0, end).toString('latin1');
+          pending = pending.subarray(end + 4);
+          const target = head.split(' ')[1] ?? '/';
+          seen.requests.push({ path: target, socket: id, range: /\r\nrange:/i.test(head) });
+          const body = files.get(target);
+          if (!body) {
+            socket.write('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+            continue;
+          }
+          const headers = `HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: ${body.length}\r\n\r\n`;
+          socket.write(Buffer.concat([Buffer.from(headers, 'latin1'), body]));
+        }
+      });
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+    const port = (srv.address() as net.AddressInfo).port;
+    return {
+      seen,
+      url: (p: string) => `http://127.0.0.1:${port}${p}`,
+      close: () => new Promise<void>((resolve) => srv.close(() => resolve())),
+    };
+  }
+
+  it('bodies that arrive with the headers, small and over a slab, land exact; each file is one request on a reused socket', async () => {
+    const sizes = [0, 1, 1000, 64 * 1024, 256 * 1024 - 40, 256 * 1024, 300 * 1024, 2 * MiB + 7];
+    const files = new Map(sizes.flatMap((size, i) => [[`/f${i}.bin`, randomBytesSeeded(size, 100 + i)] as const, [`/g${i}.bin`, randomBytesSeeded(size, 200 + i)] as const]));
+    const one = await startOneWriteServer(files);
+    h = await createHarness();
+    // startFaultServer is not used here, but afterEach closes `server`.
+    server = { close: one.close } as FaultServer;
+    for (const [p, body] of files) {
+      const s = await h.download(one.url(p), { connections: 1 });
+      expect(s.status, `${p}: ${JSON.stringify(s.error)}`).toBe('completed');
+      expect(await sha256File(h.pathOf(s)), p).toBe(sha256(body));
+      expect(s.sha256, p).toBe(sha256(body));
+    }
+    // No request was asked twice (got was never needed), and sockets carried several downloads.
+    expect(one.seen.requests.map((r) => r.path)).toEqual([...files.keys()]);
+    expect(one.seen.requests.every((r) => !r.range)).toBe(true);
+    expect(one.seen.sockets).toBeLessThan(files.size / 2);
+  });
 });
