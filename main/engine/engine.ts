@@ -106,7 +106,7 @@ export function createEngine(deps: EngineDeps): Engine {
   function schedule(): void {
     if (closing) return;
     if (running.size >= settings.maxConcurrent) return;
-    const queued = [...records.values()].filter((d) => d.status === 'queued').sort((a, b) => a.position - b.position || a.id - b.id);
+    const queued = firstQueued(records.values(), settings.maxConcurrent - running.size);
     if (queued.length === 0) return;
     // The claims of every download started here share one commit.
     store.transaction(() => {
@@ -442,4 +442,23 @@ export function createEngine(deps: EngineDeps): Engine {
 function clampConnections(n: number): number {
   if (!Number.isFinite(n)) return DEFAULT_SETTINGS.connections;
   return Math.max(MIN_CONNECTIONS, Math.min(MAX_CONNECTIONS, Math.floor(n)));
+}
+
+const queueOrder = (a: Download, b: Download) => a.position - b.position || a.id - b.id;
+
+/**
+ * The first `n` queued downloads in queue order. A slot frees up each time a download ends, and
+ * a long queue (thousands of URLs from `ferry get -i`) must not be sorted again for each one.
+ */
+function firstQueued(all: Iterable<Download>, n: number): Download[] {
+  const best: Download[] = [];
+  for (const d of all) {
+    if (d.status !== 'queued') continue;
+    if (best.length === n && queueOrder(d, best[n - 1]!) >= 0) continue;
+    let i = best.length === n ? n - 1 : best.length;
+    while (i > 0 && queueOrder(d, best[i - 1]!) < 0) i--;
+    best.splice(i, 0, d);
+    if (best.length > n) best.pop();
+  }
+  return best;
 }

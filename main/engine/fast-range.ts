@@ -1,5 +1,5 @@
 // The data path for the common case: a plain-http 206 with a Content-Length, on a kept-alive
-// socket that reads straight into reusable 256 KiB slabs which are then written to the file
+// socket that reads straight into reusable 128 KiB slabs which are then written to the file
 // as they are. No HTTP parser touches the body, no buffer is allocated per read, nothing is
 // copied: at several hundred MiB/s that is the difference between keeping up with curl and not
 // (got plus Node's parser cost about twice the CPU per GiB here).
@@ -18,13 +18,17 @@ import type { LiveSegment } from './body-pump.js';
 import type { PartFile } from './part-file.js';
 import { EXPIRED_LINK_STATUSES } from './segment-requests.js';
 
-const SLAB = 256 * 1024;
+/**
+ * Up to three slabs per connection are in use (one reading, two being written): 128 KiB keeps
+ * 16 connections within 6 MiB; a GiB then takes at least 8,192 reads and as many writes.
+ */
+const SLAB = 128 * 1024;
 /** Writes in flight per request before the socket stops reading (the disk sets the pace). */
 const MAX_WRITES = 2;
 const MAX_HEADER_BYTES = 32 * 1024;
 const MAX_IDLE_PER_ORIGIN = 32;
 /** Free slabs kept for reuse across requests. */
-const MAX_FREE_SLABS = 64;
+const MAX_FREE_SLABS = 48;
 
 /** The response is not the simple case; nothing was written. Ask again through got. */
 export class NotFastError extends Error {}

@@ -85,7 +85,8 @@ let shared: Shared | null = null;
 
 function sharedWorker(): Shared {
   if (shared) return shared;
-  const worker = new Worker(WORKER_SOURCE, { eval: true });
+  // The thread only hashes: a small heap keeps its share of the process's memory small.
+  const worker = new Worker(WORKER_SOURCE, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 } });
   const s: Shared = { worker, alive: true, nextJob: 1, waiting: new Map() };
   worker.on('message', (m: { job: number; hex?: string[]; error?: string }) => {
     const p = s.waiting.get(m.job);
