@@ -2,7 +2,9 @@
 // indeterminate bar rather than a made-up percentage.
 
 // `subject` names what is measured: a recycled list row that now shows another download gets a fresh
-// fill instead of one sliding (the width transition) from the previous download's percentage.
+// fill instead of one sliding (the transition) from the previous download's percentage. The fill is
+// scaled, not sized, so that transition runs on the compositor: no layout or paint per animation
+// frame while downloads report progress.
 export function ProgressBar({ percent, label, tone, subject }: { percent: number | null; label: string; tone?: string; subject?: number | string }) {
   return (
     <div
@@ -13,7 +15,7 @@ export function ProgressBar({ percent, label, tone, subject }: { percent: number
       aria-valuemax={100}
       aria-valuenow={percent ?? undefined}
     >
-      <div key={subject} className="progress-fill" style={percent === null ? undefined : { width: `${percent}%` }} />
+      <div key={subject} className="progress-fill" style={percent === null ? undefined : { transform: `scaleX(${percent / 100})` }} />
     </div>
   );
 }

@@ -4,7 +4,7 @@
 // instead of building and tearing down a whole row per download per frame. Rows have one fixed
 // height, which keeps the virtualizer's arithmetic exact for 10,000 downloads (and lets it key its
 // size cache by index).
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import { useCallback, useRef, useState, type DragEvent, type MouseEvent } from 'react';
 import { actions } from '../actions.js';
 import { ROW_DRAG_TYPE } from '../drop/read-transfer.js';
@@ -17,8 +17,9 @@ import { QueueRow } from './QueueRow.js';
 import { useQueueKeys } from './use-queue-keys.js';
 
 export const ROW_HEIGHT = 48;
-/** Rows rendered beyond each edge of the view: enough for a wheel step, few enough that a fast
- * scroll (every row replaced each frame) has little to build. */
+/** Rows rendered beyond each edge of the view: enough for a wheel step. A scroll that moves more
+ * than a view per frame (a fling, a dragged scrollbar, Home/End) replaces every row each frame, so
+ * rows beyond the edges could never be reused: none are built until the scroll slows or settles. */
 const OVERSCAN = 3;
 const rowSize = () => ROW_HEIGHT;
 
@@ -30,12 +31,20 @@ export function QueueList() {
 
   // Stable between renders: new options functions make the virtualizer recompute every row's position.
   const getScrollElement = useCallback(() => scrollRef.current, []);
+  // How far the view moved since the last render, from the virtualizer's state (it renders this
+  // component on every scroll frame that changes the rows, and once more when the scroll settles).
+  const instance = useRef<Virtualizer<HTMLDivElement, Element> | null>(null);
+  const lastOffset = useRef(0);
+  const offset = instance.current?.scrollOffset ?? 0;
+  const leaping = Boolean(instance.current?.isScrolling) && Math.abs(offset - lastOffset.current) > (instance.current?.scrollRect?.height ?? Infinity);
+  lastOffset.current = offset;
   const virtualizer = useVirtualizer({
     count: visible.length,
     getScrollElement,
     estimateSize: rowSize,
-    overscan: OVERSCAN,
+    overscan: leaping ? 0 : OVERSCAN,
   });
+  instance.current = virtualizer;
   // Only grows, so the rows in view (a contiguous run no longer than it) always have distinct slots.
   const slots = useRef(1);
   useQueueKeys(visible, (index) => virtualizer.scrollToIndex(index, { align: 'auto' }));

@@ -38,13 +38,12 @@ export const QueueRow = memo(function QueueRow(props: RowProps) {
 
   return (
     <div
-      data-index={index}
       id={`download-${id}`}
       className={`row status-${d.status}${selected ? ' selected' : ''}${dropMark ? ` drop-${dropMark}` : ''}`}
       role="row"
       aria-rowindex={index + 2}
       aria-selected={selected}
-      style={{ transform: `translateY(${start}px)` }}
+      style={{ top: start }}
       draggable
       onClick={(e) => props.onClick(id, e)}
       onDoubleClick={() => props.onOpen(id)}
