@@ -43,7 +43,7 @@ export const QueueRow = memo(function QueueRow(props: RowProps) {
       role="row"
       aria-rowindex={index + 2}
       aria-selected={selected}
-      style={{ top: start }}
+      style={{ transform: `translateY(${start}px)` }}
       draggable
       onClick={(e) => props.onClick(id, e)}
       onDoubleClick={() => props.onOpen(id)}
