@@ -136,6 +136,11 @@ function httpMessage(status: number): string {
   return STATUS_TEXT[status]?.[1] ?? `The server answered with HTTP status ${status}.`;
 }
 
+/** More redirects than Ferry follows (got's limit, which the lean path shares). */
+export function tooManyRedirects(): FerryError {
+  return new FerryError('TOO_MANY_REDIRECTS', 'The server redirected too many times (a redirect loop?).');
+}
+
 /** Turns anything thrown into a FerryError, keeping codes of errors that already have one. */
 export function toFerryError(error: unknown): FerryError {
   if (error instanceof FerryError) return error;
@@ -158,7 +163,7 @@ export function toFerryError(error: unknown): FerryError {
     case 'ENETUNREACH':
       return new NetworkError('NETWORK_UNREACHABLE', 'The network or host is unreachable.', error);
     case 'ERR_TOO_MANY_REDIRECTS':
-      return new FerryError('TOO_MANY_REDIRECTS', 'The server redirected too many times (a redirect loop?).');
+      return tooManyRedirects();
     case 'ENOSPC':
       return new StorageError('DISK_FULL', 'The disk is full; free some space and resume.', error);
     case 'EACCES':

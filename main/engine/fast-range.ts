@@ -13,7 +13,7 @@
 // which handles every case the fault matrix throws at it. Error statuses are answers: they come
 // back as the same typed errors got's path gives.
 import net from 'node:net';
-import { AbortedError, FerryError, NetworkError, toFerryError } from './errors.js';
+import { AbortedError, FerryError, NetworkError, toFerryError, tooManyRedirects } from './errors.js';
 import type { LiveSegment } from './body-pump.js';
 import type { PartFile } from './part-file.js';
 import { EXPIRED_LINK_STATUSES } from './segment-requests.js';
@@ -29,7 +29,8 @@ const SMALL_SLAB = 128 * 1024;
 const SMALL_SLABS_ABOVE = 8;
 /** Writes in flight per request before the socket stops reading (the disk sets the pace). */
 const MAX_WRITES = 2;
-const MAX_HEADER_BYTES = 32 * 1024;
+/** Node's HTTP parser refuses larger headers (its default --max-http-header-size). */
+const MAX_HEADER_BYTES = 16 * 1024;
 const MAX_IDLE_PER_ORIGIN = 32;
 /** Free slabs kept for reuse across requests. */
 const MAX_FREE_SLABS = 32;
@@ -44,7 +45,12 @@ class RedirectError extends NotFastError {
   }
 }
 
+/** The server frames its answers in a way only got reads (chunked, no length, odd headers). */
+class FramingError extends NotFastError {}
+
 const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
+/** Origins remembered as answering whole files in a way only got reads. */
+const MAX_GOT_ORIGINS = 256;
 /** As many hops as got follows; past them got asks, and says why it stopped. */
 const MAX_REDIRECTS = 10;
 
@@ -131,6 +137,7 @@ export interface FastRangeClient {
 
 export function createFastRangeClient(): FastRangeClient {
   const idle = new Map<string, Conn[]>();
+  const gotOrigins = new Set<string>();
   const freeSlabs: Buffer[] = [];
   const all = new Set<Conn>();
   let destroyed = false;
@@ -315,13 +322,13 @@ export function createFastRangeClient(): FastRangeClient {
       const onHeaders = (text: string): void => {
         const lines = text.split('\r\n');
         const match = /^HTTP\/1\.[01] (\d{3})(?: |$)/.exec(lines[0] ?? '');
-        if (!match) throw new NotFastError('no status line');
+        if (!match) throw new FramingError('no status line');
         const status = Number(match[1]);
         const headers: Record<string, string> = {};
         let repeated = false;
         for (const line of lines.slice(1)) {
           const colon = line.indexOf(':');
-          if (colon <= 0 || /\s/.test(line.slice(0, colon))) throw new NotFastError('malformed header');
+          if (colon <= 0 || /\s/.test(line.slice(0, colon))) throw new FramingError('malformed header');
           const name = line.slice(0, colon).toLowerCase();
           if (name in headers) repeated = true;
           else headers[name] = line.slice(colon + 1).trim();
@@ -339,12 +346,12 @@ export function createFastRangeClient(): FastRangeClient {
         }
         if (status !== wanted) throw new NotFastError(`status ${status}`);
         // A repeated header is one of got's cases (conflicting lengths, two validators).
-        if (repeated) throw new NotFastError('repeated header');
-        if (headers['transfer-encoding'] !== undefined) throw new NotFastError('transfer-encoding');
+        if (repeated) throw new FramingError('repeated header');
+        if (headers['transfer-encoding'] !== undefined) throw new FramingError('transfer-encoding');
         // An encoded whole file is decoded on the way to the disk: got's path does that.
-        if (!/^(identity)?$/i.test(headers['content-encoding'] ?? '')) throw new NotFastError('content-encoding');
+        if (!/^(identity)?$/i.test(headers['content-encoding'] ?? '')) throw new FramingError('content-encoding');
         const length = headers['content-length'];
-        if (length === undefined || !/^\d+$/.test(length)) throw new NotFastError('no content-length');
+        if (length === undefined || !/^\d+$/.test(length)) throw new FramingError('no content-length');
         if (/\bclose\b/i.test(headers.connection ?? '')) keepAlive = false;
         r.check(status, headers);
         bodyLeft = Number(length);
@@ -404,13 +411,12 @@ export function createFastRangeClient(): FastRangeClient {
           conn.used += n;
           if (headerDone) return take(at, conn.used);
           const end = conn.slab.subarray(0, conn.used).indexOf('\r\n\r\n');
-          if (end < 0) {
-            if (conn.used >= MAX_HEADER_BYTES) {
-              finish(new NotFastError('headers too large'));
-              return false;
-            }
-            return true;
+          if (end < 0 ? conn.used >= MAX_HEADER_BYTES : end > MAX_HEADER_BYTES) {
+            // Past Node's own limit: got (whose parser refuses them) gives the answer.
+            finish(new FramingError('headers too large'));
+            return false;
           }
+          if (end < 0) return true;
           try {
             onHeaders(conn.slab.toString('latin1', 0, end));
           } catch (error) {
@@ -506,6 +512,9 @@ export function createFastRangeClient(): FastRangeClient {
       return run({ ...r, range: { start: r.start, end: r.end }, sink: r });
     },
     probe(r) {
+      // A server whose whole-file answers need got (chunked or close-delimited bodies, a redirect
+      // to https) cost one request and what it sent before the socket closed: once is enough.
+      if (gotOrigins.has(r.url.host)) return Promise.reject(new NotFastError('this server answers in a way only got reads'));
       return new Promise<FastAnswer>((resolve, reject) => {
         // Settles at the headers; what happens to the body afterwards is the sink's business.
         const hop = (url: URL, hops: number) => {
@@ -513,9 +522,16 @@ export function createFastRangeClient(): FastRangeClient {
           run({ ...r, url, range: null, redirected: false, sink: null, onAnswer }).then(
             () => reject(new NotFastError('the exchange ended before its answer')),
             (error: unknown) => {
-              if (error instanceof RedirectError && hops < MAX_REDIRECTS) {
+              if (error instanceof RedirectError) {
+                if (hops >= MAX_REDIRECTS) return reject(tooManyRedirects());
                 const next = URL.canParse(error.location, url.href) ? new URL(error.location, url) : null;
                 if (next && fastPathServes(next)) return hop(next, hops + 1);
+              }
+              // Downloads that start here need got (https or another scheme at the end of the
+              // redirects, or answers only got reads): ask it straight away from now on.
+              if (error instanceof FramingError || error instanceof RedirectError) {
+                if (gotOrigins.size >= MAX_GOT_ORIGINS) gotOrigins.clear();
+                gotOrigins.add(r.url.host);
               }
               reject(error instanceof RedirectError ? new NotFastError('a redirect the lean path does not follow') : error);
             },

@@ -124,3 +124,19 @@ describe('the probe on the lean path', () => {
     expect(one.seen.sockets).toBeLessThan(files.size / 2);
   });
 });
+
+it('a server whose whole-file answers are chunked costs the lean probe once, then got is asked straight away', async () => {
+  server = await startFaultServer();
+  h = await createHarness();
+  const body = randomBytesSeeded(3 * MiB + 1, 5);
+  server.setFile('/c.bin', { body, faults: { chunked: true } });
+  const first = await h.download(server.url('/c.bin'), { connections: 2 });
+  expect(first.status).toBe('completed');
+  const probesBefore = server.requests.filter((r) => !r.range).length;
+  const second = await h.download(server.url('/c.bin'), { connections: 2 });
+  expect(second.status).toBe('completed');
+  expect(await sha256File(h.pathOf(second))).toBe(sha256(body));
+  // The first download asked twice for the whole file (the lean probe, then got); the second once.
+  expect(probesBefore).toBe(2);
+  expect(server.requests.filter((r) => !r.range).length - probesBefore).toBe(1);
+});
