@@ -8,29 +8,19 @@
 // Usage: node bench/ui-ab.mjs [--runs N] [--seconds S] [--trace] DIR_A [DIR_B …]
 //   e.g. node -e "import('./scripts/build-renderer.mjs').then((m) => m.buildRenderer({ outdir: '/tmp/rB' }))"
 //        node bench/ui-ab.mjs --runs 3 dist/renderer /tmp/rB
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runUiBenchmark } from './ui.mjs';
+import { rendererMainEvents } from './ui-trace.mjs';
 
 /**
  * CPU time (thread time, so less hurt by other processes than frame intervals) of the page's main
  * thread over the traced round trip: in all and for the main kinds of work, in ms per frame.
  */
 function traceCpu(file, frames) {
-  const { traceEvents = [] } = JSON.parse(readFileSync(file, 'utf8'));
-  const mains = new Set(traceEvents.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
-  const byThread = new Map();
-  for (const e of traceEvents) {
-    if (e.ph !== 'X' || typeof e.tdur !== 'number' || !mains.has(`${e.pid}:${e.tid}`)) continue;
-    const k = `${e.pid}:${e.tid}`;
-    if (!byThread.has(k)) byThread.set(k, []);
-    byThread.get(k).push(e);
-  }
-  let best = [];
-  for (const events of byThread.values()) if (events.length > best.length) best = events;
-  best.sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+  const best = rendererMainEvents(file, 'tdur');
   const kinds = { script: ['FunctionCall', 'EventDispatch', 'TimerFire', 'FireAnimationFrame', 'v8.callFunction', 'EvaluateScript'], style: ['UpdateLayoutTree'], layout: ['Layout', 'LocalFrameView::performLayout'], paint: ['Paint', 'PrePaint'] };
   const kindOf = new Map(Object.entries(kinds).flatMap(([k, names]) => names.map((n) => [n, k])));
   // Self thread time per kind: nested events' time goes to them, not to what encloses them.

@@ -14,22 +14,30 @@ export const TRACE_CATEGORIES = [
   'toplevel',
 ];
 
-/** Self time in ms per event name on the busiest CrRendererMain thread; top `limit`, plus the total. */
-export function summarizeTrace(file, limit = 12) {
+/**
+ * The complete ('X') events of the page's busiest CrRendererMain thread in a trace file that carry
+ * `field` ('dur': wall time, 'tdur': thread time), in order, enclosing events before nested ones.
+ */
+export function rendererMainEvents(file, field = 'dur') {
   const { traceEvents = [] } = JSON.parse(readFileSync(file, 'utf8'));
   const mains = new Set(
     traceEvents.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`),
   );
   const byThread = new Map();
   for (const e of traceEvents) {
-    if (e.ph !== 'X' || typeof e.dur !== 'number' || !mains.has(`${e.pid}:${e.tid}`)) continue;
+    if (e.ph !== 'X' || typeof e[field] !== 'number' || !mains.has(`${e.pid}:${e.tid}`)) continue;
     const k = `${e.pid}:${e.tid}`;
     if (!byThread.has(k)) byThread.set(k, []);
     byThread.get(k).push(e);
   }
   let best = [];
   for (const events of byThread.values()) if (events.length > best.length) best = events;
-  best.sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+  return best.sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+}
+
+/** Self time in ms per event name on the busiest CrRendererMain thread; top `limit`, plus the total. */
+export function summarizeTrace(file, limit = 12) {
+  const best = rendererMainEvents(file);
   const self = new Map();
   const stack = [];
   let busy = 0;
