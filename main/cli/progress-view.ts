@@ -28,27 +28,44 @@ function failureLine(s: DownloadSnapshot): string {
   return `ferry: failed: ${maskCredentials(s.url)}: ${why}`;
 }
 
-function completedLine(s: DownloadSnapshot, startedAt: number): string {
-  const seconds = Math.max(0.001, (Date.now() - startedAt) / 1000);
+/**
+ * `began`: when the download was first seen transferring, if it was. A download that waited in the
+ * queue, or started and ended between two progress updates, has no known transfer time: then the
+ * line gives no speed rather than one averaged over the time it waited.
+ */
+function completedLine(s: DownloadSnapshot, began: number | undefined): string {
   const restart = s.restartReason ? ` (started over: ${s.restartReason})` : '';
-  return `ferry: completed: ${describe(s)} (${formatBytes(s.size ?? s.downloaded)}, ${formatSpeed(s.downloaded / seconds)})${restart}`;
+  const speed = began === undefined ? '' : `, ${formatSpeed(s.downloaded / Math.max(0.001, (Date.now() - began) / 1000))}`;
+  return `ferry: completed: ${describe(s)} (${formatBytes(s.size ?? s.downloaded)}${speed})${restart}`;
+}
+
+/** When each download was first seen probing or downloading. */
+function transferStarts() {
+  const began = new Map<number, number>();
+  return {
+    see(s: DownloadSnapshot) {
+      if (!began.has(s.id) && (s.status === 'probing' || s.status === 'downloading')) began.set(s.id, Date.now());
+    },
+    of: (id: number) => began.get(id),
+  };
 }
 
 export async function createProgressView({ quiet, tty }: { quiet: boolean; tty: boolean }): Promise<ProgressView> {
-  const startedAt = Date.now();
+  const starts = transferStarts();
   const seen = new Set<number>();
   // After Ctrl-C every download reports "paused"; that is expected, not a failure to print.
   let interrupted = false;
   if (quiet || !tty) {
     return {
       update(s) {
+        starts.see(s);
         if (quiet || seen.has(s.id) || !s.fileName) return;
         seen.add(s.id);
         process.stderr.write(`ferry: downloading: ${maskCredentials(s.url)} -> ${describe(s)}\n`);
       },
       finish(s) {
         if (s.status === 'completed') {
-          if (!quiet) process.stderr.write(`${completedLine(s, startedAt)}\n`);
+          if (!quiet) process.stderr.write(`${completedLine(s, starts.of(s.id))}\n`);
         } else if (!interrupted) {
           process.stderr.write(`${failureLine(s)}\n`);
         }
@@ -89,6 +106,7 @@ export async function createProgressView({ quiet, tty }: { quiet: boolean; tty: 
   });
   const view: ProgressView = {
     update(s) {
+      starts.see(s);
       let bar = bars.get(s.id);
       const total = Math.max(1, s.size ?? s.downloaded);
       if (!bar) {
@@ -100,7 +118,7 @@ export async function createProgressView({ quiet, tty }: { quiet: boolean; tty: 
     },
     finish(s) {
       view.update(s);
-      if (s.status === 'completed') multi.log(`${completedLine(s, startedAt)}\n`);
+      if (s.status === 'completed') multi.log(`${completedLine(s, starts.of(s.id))}\n`);
       else if (!interrupted) multi.log(`${failureLine(s)}\n`);
     },
     note(line) {

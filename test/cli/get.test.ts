@@ -195,6 +195,25 @@ describe('ferry get -d DIR', () => {
 });
 
 describe('ferry get -i LISTFILE -j 4', () => {
+  it("a file that waited in the queue is not reported at a speed averaged over its wait", async () => {
+    const slow = randomBytesSeeded(512 * KiB, 301);
+    const quick = randomBytesSeeded(64 * KiB, 302);
+    server.setFile('/wait/slow.bin', { body: slow, faults: { throttle: 256 * KiB } });
+    server.setFile('/wait/quick.bin', { body: quick });
+    const r = await runFerry(['get', server.url('/wait/slow.bin'), server.url('/wait/quick.bin'), '-j', '1', '-c', '1', '-d', dir, '--db', path.join(home, 'state.db')], { home });
+    expect(r.code, r.stderr).toBe(0);
+    const line = lines(r.stderr).find((l) => l.startsWith('ferry: completed:') && l.includes('quick.bin'));
+    expect(line).toBeDefined();
+    // quick.bin waited about 2 s behind slow.bin; 64 KiB over that wait would read as ~32 KiB/s.
+    const speed = /\(64\.0 KiB(?:, ([\d.]+) (B|KiB|MiB|GiB)\/s)?\)/.exec(line!);
+    expect(speed, line).not.toBeNull();
+    if (speed![1] !== undefined) {
+      const bytesPerSecond = Number(speed![1]) * { B: 1, KiB: KiB, MiB: MiB, GiB: 1024 * MiB }[speed![2] as 'B'];
+      expect(bytesPerSecond, line).toBeGreaterThan(256 * KiB);
+    }
+    expect(await sha256File(path.join(dir, 'quick.bin'))).toBe(sha256(quick));
+  });
+
   it('downloads all 20 listed URLs, skipping blank lines and # comments, each byte-identical', async () => {
     const bodies = Array.from({ length: 20 }, (_, i) => randomBytesSeeded(16 * KiB + i * 3 * KiB + i, 200 + i));
     const names = bodies.map((_, i) => `item-${String(i).padStart(2, '0')}.dat`);
