@@ -273,7 +273,7 @@ export class DownloadTask {
       try {
         return await fast.probe({
           url,
-          headers: { 'User-Agent': USER_AGENT, 'Accept-Encoding': 'identity' },
+          headers: LEAN_HEADERS,
           idleTimeoutMs: this.deps.settings.idleTimeoutMs,
           connectTimeoutMs: this.deps.settings.connectTimeoutMs,
           signal: this.stopController.signal,
@@ -512,11 +512,7 @@ export class DownloadTask {
         redirected: !!d.finalUrl && d.finalUrl !== d.url,
         start,
         end,
-        headers: {
-          'User-Agent': USER_AGENT,
-          'Accept-Encoding': 'identity',
-          ...(ifRange ? { 'If-Range': ifRange } : {}),
-        },
+        headers: ifRange ? { ...LEAN_HEADERS, 'If-Range': ifRange } : LEAN_HEADERS,
         segment: seg,
         part: this.part!,
         idleTimeoutMs: this.deps.settings.idleTimeoutMs,
@@ -729,6 +725,9 @@ function isComplete(s: { start: number; end: number | null; written: number }): 
 export function finalPath(d: Download): string | null {
   return d.fileName ? path.join(d.directory, d.fileName) : null;
 }
+
+/** What every request on the lean path sends, as got's requests do. */
+const LEAN_HEADERS: Readonly<Record<string, string>> = { 'User-Agent': USER_AGENT, 'Accept-Encoding': 'identity' };
 
 /** The probe's answer: through got (a stream) or the lean path (a body waiting for its file). */
 type FirstResponse = OpenResponse | FastAnswer;

@@ -110,10 +110,7 @@ export function createEngine(deps: EngineDeps): Engine {
     if (queued.length === 0) return;
     // The claims of every download started here share one commit.
     store.transaction(() => {
-      for (const d of queued) {
-        if (running.size >= settings.maxConcurrent) break;
-        startTask(d);
-      }
+      for (const d of queued) startTask(d);
     });
   }
 
