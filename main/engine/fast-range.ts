@@ -517,10 +517,15 @@ export function createFastRangeClient(): FastRangeClient {
       if (gotOrigins.has(r.url.host)) return Promise.reject(new NotFastError('this server answers in a way only got reads'));
       return new Promise<FastAnswer>((resolve, reject) => {
         // Settles at the headers; what happens to the body afterwards is the sink's business.
+        let answered = false;
         const hop = (url: URL, hops: number) => {
-          const onAnswer = (headers: Record<string, string>, body: FastBody) => resolve({ status: 200, headers, url: url.href, body });
+          const onAnswer = (headers: Record<string, string>, body: FastBody) => {
+            answered = true;
+            resolve({ status: 200, headers, url: url.href, body });
+          };
           run({ ...r, url, range: null, redirected: false, sink: null, onAnswer }).then(
-            () => reject(new NotFastError('the exchange ended before its answer')),
+            // Ending after the answer is the normal case: no error (and no stack trace) is built.
+            () => answered || reject(new NotFastError('the exchange ended before its answer')),
             (error: unknown) => {
               if (error instanceof RedirectError) {
                 if (hops >= MAX_REDIRECTS) return reject(tooManyRedirects());
