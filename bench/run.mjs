@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { diffSparse, generateData, sha256File, writeSparseFile } from './files.mjs';
-import { killCurrent, machineBusyCpuS, processTreeCpuS, runMeasured } from './measure.mjs';
+import { DROPPED_ENV, killCurrent, machineBusyCpuS, processTreeCpuS, runMeasured } from './measure.mjs';
 import { startNginx } from './nginx.mjs';
 import { evaluateTargets, renderReport, runOk, summarize, writeResults } from './report.mjs';
 import { ensureTools, ferryInfo, listCommand, resumeCommand, singleCommand, toolVersions } from './tools.mjs';
@@ -355,6 +355,8 @@ async function main() {
       versions: toolVersions(paths, ferry),
       gitCommit: gitCommit(),
       nginx: { workerProcesses: 1, sendfile: true, conf: nginx.confPath },
+      // Left out of every tool's environment (see bench/measure.mjs): only those set here.
+      droppedEnv: DROPPED_ENV.filter((k) => process.env[k] !== undefined),
       files: {
         big: files.big, mid: files.mid, ...(files.huge ? { huge: files.huge } : {}),
         small: { count: files.small.length, bytes: sizes.smallBytes, totalBytes: files.small.length * sizes.smallBytes },
