@@ -4,9 +4,10 @@
 //
 // got (and the http2, tls and dns modules behind it) is loaded on the first request that needs
 // it: plain-http downloads that the lean path serves never do, which saves the `ferry` command
-// about 0.1 s of start-up and several MiB.
-import http from 'node:http';
-import https from 'node:https';
+// about 0.1 s of start-up and several MiB. So are node:http and node:https themselves (12 ms of
+// every start here): got's agents and requests take them from process.getBuiltinModule.
+import type http from 'node:http';
+import type https from 'node:https';
 import type { Readable } from 'node:stream';
 import type { Got, Request } from 'got';
 import { AbortedError, toFerryError } from './errors.js';
@@ -52,6 +53,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const load = (): Promise<Got> =>
     (client ??= import('got').then(({ default: got }) => {
       if (destroyed) throw new AbortedError();
+      const { http, https } = builtins();
       agent = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
       return got.extend({
         request: tolerantRequest,
@@ -116,6 +118,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
  * is never reused.
  */
 function tolerantRequest(url: URL, options: http.RequestOptions, callback?: (res: http.IncomingMessage) => void): http.ClientRequest {
+  const { http, https } = builtins();
   const req = (url.protocol === 'https:' ? https : http).request(url, options, callback);
   const emit = req.emit.bind(req);
   req.emit = ((event: string | symbol, ...args: unknown[]) => {
@@ -128,4 +131,9 @@ function tolerantRequest(url: URL, options: http.RequestOptions, callback?: (res
 export function header(headers: OpenResponse['headers'], name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** node:http and node:https, loaded when got first needs them. */
+function builtins(): { http: typeof http; https: typeof https } {
+  return { http: process.getBuiltinModule('node:http'), https: process.getBuiltinModule('node:https') };
 }

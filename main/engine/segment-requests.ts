@@ -1,7 +1,6 @@
 // The two requests a download makes: the whole file (the probe, or one stream when ranges do
 // not work) and one byte range of it. Each response is checked before any byte is used.
 import { pipeline } from 'node:stream';
-import zlib from 'node:zlib';
 import { FileChangedError } from './errors.js';
 import type { HttpClient, OpenResponse } from './http-client.js';
 import type { Download } from './model.js';
@@ -14,6 +13,8 @@ import { bodyLength, checkNotAnErrorPage, checkRangeResponse, ifRangeValidator, 
  */
 export function decodedBody(res: OpenResponse): OpenResponse {
   const encoding = String(res.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  // Loaded only for the rare server that encodes anyway: not on every start.
+  const zlib = process.getBuiltinModule('node:zlib');
   const decoder =
     encoding === 'gzip' || encoding === 'x-gzip'
       ? zlib.createGunzip()
