@@ -66,6 +66,10 @@ describe('restart', () => {
     await expect.poll(() => statusOf(page, 'running.bin')).toMatch(/Queued|Starting|Downloading|Completed/);
     const percent = Math.floor((heldBytes / files.held.length) * 100);
     expect(await row(page, 'held.bin').locator('.percent').textContent()).toBe(`${percent}%`);
+    // The bar shows the same share: its fill covers that part of the track.
+    const fillShare = () =>
+      row(page, 'held.bin').locator('.progress').evaluate((bar) => bar.querySelector('.progress-fill')!.getBoundingClientRect().width / bar.getBoundingClientRect().width);
+    await expect.poll(fillShare).toBeCloseTo(heldBytes / files.held.length, 1);
     expect(await page.getByRole('grid', { name: 'Downloads' }).locator('.file-name').allTextContents()).toEqual(['done.bin', 'held.bin', 'running.bin']);
 
     await row(page, 'held.bin').click();
