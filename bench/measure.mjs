@@ -91,8 +91,9 @@ function tail(path, chars = 2000) {
 /**
  * Variables left out of every tool's environment. NODE_EXTRA_CA_CERTS (set on machines behind a
  * TLS-intercepting proxy, as this one is for the package registry) makes Node parse the whole root
- * store before running any code: 80 ms per start here, with a user's environment 0. The work is
- * plain http on loopback, so no tool needs it; curl and aria2c read their CA bundle only for TLS.
+ * store before running any code: 80 ms of every start here, which a user without such a proxy never
+ * pays. The work is plain http on loopback, so no tool needs it; curl and aria2c read their CA
+ * bundle only for TLS.
  */
 export const DROPPED_ENV = ['NODE_EXTRA_CA_CERTS'];
 

@@ -524,8 +524,10 @@ export function createFastRangeClient(): FastRangeClient {
             resolve({ status: 200, headers, url: url.href, body });
           };
           run({ ...r, url, range: null, redirected: false, sink: null, onAnswer }).then(
-            // Ending after the answer is the normal case: no error (and no stack trace) is built.
-            () => answered || reject(new NotFastError('the exchange ended before its answer')),
+            () => {
+              // Ending after the answer is the normal case: no error (and no stack trace) is built.
+              if (!answered) reject(new NotFastError('the exchange ended before its answer'));
+            },
             (error: unknown) => {
               if (error instanceof RedirectError) {
                 if (hops >= MAX_REDIRECTS) return reject(tooManyRedirects());
