@@ -299,6 +299,7 @@ export function renderReport({ rows, targets, meta, runs = [] }) {
     `${meta.machine.cpus} cores, ${meta.machine.memGiB} GiB`);
   if (meta.options.skipped?.length) lines.push(`skipped by --quick: ${meta.options.skipped.join(', ')} (name it in --only to run it)`);
   lines.push(`${meta.versions.curl} | ${meta.versions.aria2c} | ${meta.versions.nginx} | node ${meta.versions.node} | ferry ${meta.versions.ferry}`);
+  if (meta.fileCreateS !== undefined) lines.push(`the filesystem alone: creating and writing the many-small files in one folder took ${meta.fileCreateS.toFixed(2)} s (outputs are kept until the end: see bench/run.mjs)`);
   if (meta.droppedEnv?.length) lines.push(`left out of every tool's environment: ${meta.droppedEnv.join(', ')} (see bench/measure.mjs)`);
   if (bg) {
     lines.push(`background CPU (other processes, besides the tool and nginx): median ${bg.medianCores.toFixed(2)} cores, max ${bg.maxCores.toFixed(2)} cores`);

@@ -4,7 +4,7 @@
 // See docs/performance.md. Progress goes to stderr, the report (Markdown) to stdout, every rep's raw
 // numbers to bench/results/<timestamp>.json. Exit 0 unless the harness itself broke.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statSync, statfsSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readSync, renameSync, rmSync, statSync, statfsSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -140,6 +140,22 @@ function timeoutMs(v) {
 function gitCommit() {
   const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO, encoding: 'utf8' });
   return r.status === 0 ? r.stdout.trim() : null;
+}
+
+/**
+ * The filesystem's own share of the many-small work: creating and writing the same files in one
+ * fresh folder, with no network or tool. They are kept, like the tools' outputs, until the end.
+ */
+function timeFileCreation(dir, sizes) {
+  mkdirSync(dir);
+  const buf = Buffer.alloc(sizes.smallBytes, 1);
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < sizes.smallCount; i++) {
+    const fd = openSync(join(dir, `f${i}`), 'wx');
+    writeSync(fd, buf);
+    closeSync(fd);
+  }
+  return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
 async function verifyOutputs(v, files, outDir) {
@@ -318,7 +334,7 @@ async function main() {
     if (opts.skipped.length) log(`--quick: skipping ${opts.skipped.join(', ')} (a 5 GiB download; --only huge-sparse runs it, also with --quick)`);
     const huge = opts.only.includes('huge-sparse');
     // huge-sparse: the source is sparse (a few MiB on disk), each output is 5 GiB, deleted after its check.
-    const need = sizes.bigBytes * 2 + sizes.midBytes * 2 + sizes.smallCount * sizes.smallBytes * 2 + 256 * MiB + (huge ? HUGE_BYTES : 0);
+    const need = sizes.bigBytes * 2 + sizes.midBytes * 2 + sizes.smallCount * sizes.smallBytes * (2 + TOOLS.length * opts.reps) + 256 * MiB + (huge ? HUGE_BYTES : 0);
     const fsInfo = statfsSync(workDir);
     if (fsInfo.bavail * fsInfo.bsize < need) throw new Error(`not enough space in ${os.tmpdir()}: need ${(need / GiB).toFixed(1)} GiB`);
 
@@ -364,6 +380,9 @@ async function main() {
     };
 
     const runDir = join(workDir, 'run');
+    const keptDir = join(workDir, 'kept');
+    mkdirSync(keptDir);
+    if (opts.only.includes('many-small')) meta.fileCreateS = timeFileCreation(join(keptDir, 'fs-probe'), sizes);
     /** One invocation under time -v, with nginx's CPU and the machine's other CPU meanwhile. */
     const measureOnce = async (spec) => {
       const busy0 = machineBusyCpuS();
@@ -502,6 +521,11 @@ async function main() {
           if (check.diff) run.diff = check.diff;
           if (!runOk(run)) run.stderrTail = res.stderrTail;
           runs.push(run);
+          // A list's 1000 files are set aside, not deleted, until the end: ext4 will not reuse an inode
+          // freed in the last minutes, and every file created after a mass delete scans past them all
+          // (recently_deleted() in perf). That cost 0.3-1.3 ms per file, grew with each rep, and billed
+          // whichever tool ran next.
+          if (v.kind === 'list') renameSync(outDir, join(keptDir, `${work}-${v.tool}-r${rep}`));
           rmSync(runDir, { recursive: true, force: true }); // also the 5 GiB of huge-sparse, right after its check
           const status = runOk(run) ? 'ok' : `FAILED (exit ${run.exitCode}${run.timedOut ? ', timeout' : ''}, ${check.detail})`;
           const refetch = v.kind === 'kill' && run.refetchedPerKillBytes !== null
