@@ -6,6 +6,9 @@ import { createSettingsRepo } from './settings-repo.js';
 
 export function createStore(file: string, now: () => number = Date.now) {
   const db: Db = openDatabase(file);
+  // One wrapper for every call: better-sqlite3 builds four closures per `db.transaction(fn)`, which
+  // cost more than the commit itself. Nested calls still get a savepoint from the wrapper.
+  const inTransaction = db.transaction(<T>(fn: () => T): T => fn());
   return {
     db,
     file,
@@ -13,7 +16,7 @@ export function createStore(file: string, now: () => number = Date.now) {
     segments: createSegmentsRepo(db),
     settings: createSettingsRepo(db),
     transaction<T>(fn: () => T): T {
-      return db.transaction(fn)();
+      return inTransaction(fn) as T;
     },
     close(): void {
       if (db.open) db.close();

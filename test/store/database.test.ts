@@ -94,4 +94,31 @@ describe('repositories', () => {
     expect(s.connections).toBe(8);
     store.close();
   });
+
+  it('commits a transaction whole, and undoes only a nested one that threw', async () => {
+    const file = await dbFile();
+    const store = createStore(file);
+    const add = (url: string) =>
+      store.downloads.insert({ url, directory: '/dl', fileName: null, fileNameFixed: false, overwrite: false, status: 'queued', connections: 1 });
+    store.transaction(() => {
+      add('http://h/kept');
+      try {
+        store.transaction(() => {
+          add('http://h/undone');
+          throw new Error('inner');
+        });
+      } catch {
+        // The outer transaction goes on without the inner one's row.
+      }
+      add('http://h/also-kept');
+    });
+    expect(() => store.transaction(() => {
+      add('http://h/rolled-back');
+      throw new Error('outer');
+    })).toThrow('outer');
+    store.close();
+    const reopened = createStore(file);
+    expect(reopened.downloads.list().map((d) => d.url)).toEqual(['http://h/kept', 'http://h/also-kept']);
+    reopened.close();
+  });
 });
