@@ -23,7 +23,8 @@ const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 
 const WORKLOADS = ['big-unthrottled', 'throttled', 'many-small', 'huge-sparse', 'kill-refetch'];
-const TOOLS = ['curl', 'aria2c', 'ferry'];
+// `node` runs only in many-small: bench/node-floor.mjs, plain Node with no database, as the floor.
+const TOOLS = ['curl', 'aria2c', 'ferry', 'node'];
 const RATE_MIB = 4; // limit_rate on /slow/, MiB/s per connection
 const UNTHROTTLED_N = [1, 4, 8, 16];
 const THROTTLED_N = [4, 8, 16];
@@ -40,7 +41,8 @@ const USAGE = `usage: node bench/run.mjs [options]   (or: npm run bench -- [opti
                      unless --only names it
   --reps N           repetitions per row (default 3)
   --only NAMES       comma-separated workloads: ${WORKLOADS.join(', ')}
-  --tools NAMES      comma-separated tools: ${TOOLS.join(', ')} (default all)
+  --tools NAMES      comma-separated tools: ${TOOLS.join(', ')} (default all; node, the floor
+                     of plain Node, runs only in many-small)
   --throttle MODE    throttled work: conn (default; nginx stream proxy_download_rate, exact per
                      TCP connection) or request (nginx limit_rate on /slow/, per request)
   --keep             keep the work dir (data, logs, nginx config) in ${os.tmpdir()}
