@@ -5,7 +5,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../main/store/database.js';
-import { LATEST_VERSION } from '../../main/store/migrations/index.js';
+import { LATEST_VERSION, MIGRATIONS } from '../../main/store/migrations/index.js';
 import { createStore } from '../../main/store/store.js';
 import { makeTempDir, removeTempDirs } from '../helpers/files.js';
 
@@ -35,6 +35,27 @@ describe('opening a database', () => {
     const b = createStore(file);
     expect(b.downloads.list()).toHaveLength(1);
     b.close();
+  });
+
+  it('upgrades a database from an older Ferry in place, keeping its downloads', async () => {
+    const file = await dbFile();
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // A version-4 database as the previous release left it, with one download half done.
+    const raw = new Database(file);
+    raw.pragma('journal_mode = WAL');
+    for (const m of MIGRATIONS.filter((x) => x.version <= 4)) raw.exec(m.up);
+    raw.pragma('user_version = 4');
+    raw.prepare(`INSERT INTO downloads (url, directory, file_name, status, position, connections, size, created_at, updated_at)
+                 VALUES ('http://h/a.iso', '/dl', 'a.iso', 'paused', 1, 4, 1000, 1, 1)`).run();
+    raw.prepare('INSERT INTO segments (download_id, start, end, written) VALUES (1, 0, 999, 400)').run();
+    raw.close();
+
+    const store = createStore(file);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
+    expect(store.downloads.list()).toMatchObject([{ id: 1, url: 'http://h/a.iso', fileName: 'a.iso', status: 'paused', size: 1000, connections: 4 }]);
+    expect(store.segments.list(1)).toEqual([{ start: 0, end: 999, written: 400 }]);
+    expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    store.close();
   });
 
   it('refuses a database from a newer Ferry and leaves it untouched', async () => {

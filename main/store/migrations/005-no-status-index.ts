@@ -6,6 +6,6 @@ import type { Migration } from './index.js';
 export const noStatusIndex: Migration = {
   version: 5,
   up: `
-    DROP INDEX downloads_status;
+    DROP INDEX IF EXISTS downloads_status;
   `,
 };
