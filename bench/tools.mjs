@@ -2,7 +2,7 @@
 // command line each tool gets for each kind of work.
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { streamModuleLine } from './nginx.mjs';
@@ -156,7 +156,7 @@ export function listCommand(tool, { paths, ferry, listFile, curlConfig, outDir, 
       return { cmd: ferry.bin, args: ['get', '-i', listFile, '-d', outDir, '-j', String(j), '--db', dbPath] };
     case 'node':
       // Not a contender: the floor under any Node download manager (see bench/node-floor.mjs).
-      return { cmd: process.execPath, args: [join(dirname(fileURLToPath(import.meta.url)), 'node-floor.mjs'), listFile, outDir, String(j)] };
+      return { cmd: process.execPath, args: [fileURLToPath(new URL('node-floor.mjs', import.meta.url)), listFile, outDir, String(j)] };
     default:
       throw new Error(`unknown tool ${tool}`);
   }
