@@ -1,10 +1,11 @@
 // The queue, virtualized: only the rows in view (plus a few) are in the DOM. Row elements are
 // recycled: each is keyed by its slot (index modulo the most rows ever shown), so a row that
 // scrolls out hands its element to the one scrolling in, and a fast scroll patches text in place
-// instead of building and tearing down a whole row per download per frame. Rows have one fixed
-// height, which keeps the virtualizer's arithmetic exact for 10,000 downloads (and lets it key its
-// size cache by index).
-import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
+// instead of building and tearing down a whole row per download per frame. A slower scroll moves the
+// rendered rows in blocks (row-window.ts), so most of its frames change no DOM at all. Rows have one
+// fixed height, which keeps the virtualizer's arithmetic exact for 10,000 downloads (and lets it key
+// its size cache by index).
+import { defaultRangeExtractor, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import { useCallback, useRef, useState, type DragEvent, type MouseEvent } from 'react';
 import { actions } from '../actions.js';
 import { ROW_DRAG_TYPE } from '../drop/read-transfer.js';
@@ -14,6 +15,7 @@ import { clickSelect } from '../state/selection.js';
 import { useUi } from '../state/ui-store.js';
 import { useVisibleIds } from '../state/visible.js';
 import { QueueRow } from './QueueRow.js';
+import { blockRangeExtractor, placeRows } from './row-window.js';
 import { useQueueKeys } from './use-queue-keys.js';
 
 export const ROW_HEIGHT = 48;
@@ -21,6 +23,8 @@ export const ROW_HEIGHT = 48;
  * than a view per frame (a fling, a dragged scrollbar, Home/End) replaces every row each frame, so
  * rows beyond the edges could never be reused: none are built until the scroll slows or settles. */
 const OVERSCAN = 3;
+/** The rendered rows move by this many at a time while the scroll is slower than a view per frame. */
+const ROW_BLOCK = 8;
 const rowSize = () => ROW_HEIGHT;
 
 export function QueueList() {
@@ -35,6 +39,7 @@ export function QueueList() {
   // component on every scroll frame that changes the rows, and once more when the scroll settles).
   const instance = useRef<Virtualizer<HTMLDivElement, Element> | null>(null);
   const lastOffset = useRef(0);
+  const [inBlocks] = useState(() => blockRangeExtractor(ROW_BLOCK));
   const offset = instance.current?.scrollOffset ?? 0;
   const leaping = Boolean(instance.current?.isScrolling) && Math.abs(offset - lastOffset.current) > (instance.current?.scrollRect?.height ?? Infinity);
   lastOffset.current = offset;
@@ -43,6 +48,7 @@ export function QueueList() {
     getScrollElement,
     estimateSize: rowSize,
     overscan: leaping ? 0 : OVERSCAN,
+    rangeExtractor: leaping ? defaultRangeExtractor : inBlocks,
   });
   instance.current = virtualizer;
   // Only grows, so the rows in view (a contiguous run no longer than it) always have distinct slots.
@@ -81,6 +87,7 @@ export function QueueList() {
 
   const items = virtualizer.getVirtualItems();
   slots.current = Math.max(slots.current, items.length);
+  const rows = placeRows(items, slots.current, leaping);
   const anchorShown = anchor !== null && items.some((item) => visible[item.index] === anchor);
 
   return (
@@ -106,11 +113,11 @@ export function QueueList() {
       </div>
       <div className="queue-scroll" ref={scrollRef} onDragEnd={() => setDropMark(null)} onDragLeave={(e) => e.currentTarget === e.target && setDropMark(null)}>
         <div className="queue-rows" role="rowgroup" style={{ height: virtualizer.getTotalSize() }}>
-          {items.map((item) => {
+          {rows.map(({ item, slot }) => {
             const id = visible[item.index]!;
             return (
               <QueueRow
-                key={item.index % slots.current}
+                key={slot}
                 id={id}
                 index={item.index}
                 start={item.start}

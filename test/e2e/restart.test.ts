@@ -122,6 +122,23 @@ describe('10,000 downloads', () => {
     await page.mouse.wheel(0, 48 * 3000);
     await expect.poll(() => grid.locator('.queue-rows [role="row"]').first().getAttribute('aria-rowindex').then(Number)).toBeGreaterThan(2500);
     expect(await rowsInDom()).toBeLessThan(60);
+    // What the view shows is the queue in order: rows in view (whatever their order in the DOM)
+    // follow each other one row height apart, with no gap, overlap or row out of place.
+    const inView = await grid.locator('.queue-scroll').evaluate((scroller) => {
+      const view = scroller.getBoundingClientRect();
+      return [...scroller.querySelectorAll('[role="row"]')]
+        .map((el) => ({ index: Number(el.getAttribute('aria-rowindex')), top: el.getBoundingClientRect().top, name: el.querySelector('.file-name')!.textContent }))
+        .filter((r) => r.top + 48 > view.top && r.top < view.bottom)
+        .sort((a, b) => a.top - b.top);
+    });
+    expect(inView.length).toBeGreaterThan(5);
+    inView.forEach((r, i) => {
+      expect(r.name).toBe(`file-${String(r.index - 1).padStart(5, '0')}.bin`);
+      if (i > 0) {
+        expect(r.index).toBe(inView[i - 1]!.index + 1);
+        expect(r.top - inView[i - 1]!.top).toBeCloseTo(48, 0);
+      }
+    });
 
     // Scrolling on to the end reaches the last download.
     await page.mouse.wheel(0, 48 * COUNT);
