@@ -98,6 +98,49 @@ function machineBusyS() {
   return (user + nice + system + irq + softirq + steal) / USER_HZ;
 }
 
+/**
+ * CPU milliseconds (user + system) of the main threads of the Chromium renderer processes below
+ * this process: the thread that runs the page's script, style, layout and paint. Null off Linux.
+ */
+export function rendererMainCpuMs() {
+  try {
+    let ticks = 0;
+    for (const d of readdirSync('/proc')) {
+      if (!/^\d+$/.test(d)) continue;
+      let cmdline;
+      try {
+        cmdline = readFileSync(path.join('/proc', d, 'cmdline'), 'utf8');
+      } catch {
+        continue;
+      }
+      if (!cmdline.includes('--type=renderer') || !isBelow(Number(d), process.pid)) continue;
+      try {
+        const stat = readFileSync(path.join('/proc', d, 'task', d, 'stat'), 'utf8'); // the main thread: tid = pid
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        ticks += Number(f[11]) + Number(f[12]);
+      } catch {
+        // exited meanwhile
+      }
+    }
+    return (ticks * 1000) / USER_HZ;
+  } catch {
+    return null;
+  }
+}
+
+function isBelow(pid, root) {
+  try {
+    for (let p = pid, hops = 0; p > 1 && hops < 16; hops++) {
+      const stat = readFileSync(path.join('/proc', String(p), 'stat'), 'utf8');
+      p = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (p === root) return true;
+    }
+  } catch {
+    // a process on the way exited
+  }
+  return false;
+}
+
 /** CPU seconds of the machine, of this Node process and of its children (Chromium); nulls off Linux. */
 export function cpuSample() {
   try {

@@ -16,7 +16,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createRouter, loadModules, openEngine, openWindow } from './ui-backend.mjs';
-import { coresBetween, cpuSample, prefillQueue } from './ui-fixture.mjs';
+import { coresBetween, cpuSample, prefillQueue, rendererMainCpuMs } from './ui-fixture.mjs';
 import { idleFrames, longFramesBetween, progressWindow, referenceHtml, scrollRoundTrip, scrollSteady } from './ui-page.mjs';
 import { buildRows, frameStats, longFrameStats, progressStats, renderUiReport } from './ui-report.mjs';
 import { serveStatic, startSlowServer } from './ui-servers.mjs';
@@ -29,7 +29,7 @@ const ROW_HEIGHT = 48; // renderer/components/QueueList.tsx
 const ROWS = '.queue-rows [role="row"]';
 const SCROLLER = '.queue-scroll';
 const STEADY_STEP = 3 * ROW_HEIGHT; // px per frame: a fast mouse wheel
-const STEADY_MS = 2000;
+const STEADY_MS = 6000; // long enough that one late frame is a third of a percent
 const OPEN_REPS = 3;
 
 const defaultLog = (msg) => process.stderr.write(`[bench:ui] ${msg}\n`);
@@ -53,12 +53,32 @@ async function referenceScrolls(context, { count, seconds }) {
   try {
     await page.setContent(referenceHtml(count, ROW_HEIGHT));
     const idle = await page.evaluate(idleFrames, 1000);
+    let cpu = rendererCpuPhase();
     const trip = await page.evaluate(scrollRoundTrip, { seconds, rowCount: count, rowSelector: ROWS, scrollSelector: SCROLLER });
+    const tripCpuMs = cpu(trip.stamps);
+    cpu = rendererCpuPhase();
     const steady = await page.evaluate(scrollSteady, { step: STEADY_STEP, ms: STEADY_MS, fromPx: Math.floor(trip.maxScroll / 2), scrollSelector: SCROLLER });
-    return { trip: frameStats(trip.stamps, idle.base), steady: frameStats(steady.stamps, idle.base), lastRowInView: Boolean(trip.lastRow?.inView) };
+    const steadyCpuMs = cpu(steady.stamps);
+    return {
+      trip: { ...frameStats(trip.stamps, idle.base), mainCpuMs: tripCpuMs },
+      steady: { ...frameStats(steady.stamps, idle.base), mainCpuMs: steadyCpuMs },
+      lastRowInView: Boolean(trip.lastRow?.inView),
+    };
   } finally {
     await page.close();
   }
+}
+
+/**
+ * The page's main-thread CPU per frame over a scroll (Linux): call it, scroll, call the result with
+ * the scroll's rAF stamps. Thread time, so steadier than frame intervals on a busy machine.
+ */
+function rendererCpuPhase() {
+  const before = rendererMainCpuMs();
+  return (stamps) => {
+    const after = rendererMainCpuMs();
+    return before === null || after === null || stamps.length < 2 ? null : (after - before) / (stamps.length - 1);
+  };
 }
 
 let pendingCleanup = null;
@@ -153,13 +173,17 @@ export async function runUiBenchmark({
     phase = cpuPhase();
     const idle = await page.evaluate(idleFrames, 1000);
     const stopDiagnostics = await startDiagnostics({ browser, context, page, trace, profile, dir: resultsDir, stamp });
+    let cpu = rendererCpuPhase();
     const trip = await page.evaluate(scrollRoundTrip, { seconds, rowCount: count, rowSelector: ROWS, scrollSelector: SCROLLER });
+    const tripCpuMs = cpu(trip.stamps);
     const diagnostics = await stopDiagnostics();
     const long = await page.evaluate(longFramesBetween, [trip.stamps[0], trip.stamps.at(-1)]);
+    cpu = rendererCpuPhase();
     const steady = await page.evaluate(scrollSteady, { step: STEADY_STEP, ms: STEADY_MS, fromPx: Math.floor(trip.maxScroll / 2), scrollSelector: SCROLLER });
+    const steadyCpuMs = cpu(steady.stamps);
     const scrollCores = phase();
     loopDelay.disable();
-    const scrollFrames = frameStats(trip.stamps, idle.base);
+    const scrollFrames = { ...frameStats(trip.stamps, idle.base), mainCpuMs: tripCpuMs };
     log(`scroll: ${trip.stamps.length} frames in ${(scrollFrames.durationMs / 1000).toFixed(1)} s, base ${idle.base.toFixed(2)} ms, ${scrollFrames.lateIntervals} late`);
 
     await page.close(); // its rendering would compete with the reference page's
@@ -185,7 +209,7 @@ export async function runUiBenchmark({
         lastRow: trip.lastRow,
       },
       steadyStep: STEADY_STEP,
-      steadyFrames: frameStats(steady.stamps, idle.base),
+      steadyFrames: { ...frameStats(steady.stamps, idle.base), mainCpuMs: steadyCpuMs },
       reference,
       mainLoopDelay: { p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 },
       loafSupported: long.observers.includes('long-animation-frame'),
