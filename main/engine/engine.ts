@@ -30,6 +30,7 @@ import { EventHub } from './event-hub.js';
 import { isProcessAlive } from './process-alive.js';
 import { watchForSpace } from './space-watch.js';
 import { parseChecksum } from './checksum.js';
+import { QueuedHeap } from './queued-heap.js';
 import { currentBootId } from './boot-id.js';
 
 export interface EngineDeps {
@@ -60,6 +61,9 @@ export function createEngine(deps: EngineDeps): Engine {
     deps.http ?? createHttpClient({ connectTimeoutMs: settings.connectTimeoutMs, responseTimeoutMs: settings.idleTimeoutMs });
   const fast = settings.fastPath ? createFastRangeClient() : null;
   const records = new Map<number, Download>();
+  // Every queued download, in queue order: what `schedule` starts next. Fed wherever a download
+  // becomes queued (apply, add, start, attach) and rebuilt when positions change (move).
+  const queued = new QueuedHeap((d) => records.get(d.id) === d);
   const onDisk = new Map<number, number>();
   const running = new Map<number, Running>();
   const events = new EventHub<EngineEvents>();
@@ -86,6 +90,7 @@ export function createEngine(deps: EngineDeps): Engine {
     store.downloads.update(d.id, patch);
     Object.assign(d, patch, { updatedAt: now() });
     changed.add(d.id);
+    if (patch.status === 'queued') queued.push(d);
   }
 
   function snapshot(d: Download, withStoredSegments = false): DownloadSnapshot {
@@ -106,12 +111,19 @@ export function createEngine(deps: EngineDeps): Engine {
   function schedule(): void {
     if (closing) return;
     if (running.size >= settings.maxConcurrent) return;
-    const queued = firstQueued(records.values(), settings.maxConcurrent - running.size);
-    if (queued.length === 0) return;
-    // The claims of every download started here share one commit.
-    store.transaction(() => {
-      for (const d of queued) startTask(d);
-    });
+    // Stale entries (downloads since paused, moved or removed) pile up in a long, busy queue.
+    if (queued.size > 2 * records.size + 1024) queued.rebuild(records.values());
+    const next = queued.take(settings.maxConcurrent - running.size);
+    if (next.length === 0) return;
+    try {
+      // The claims of every download started here share one commit.
+      store.transaction(() => {
+        for (const d of next) startTask(d);
+      });
+    } finally {
+      // One that did not start (the commit failed) is still queued, and must stay findable.
+      for (const d of next) if (d.status === 'queued') queued.push(d);
+    }
   }
 
   function startTask(d: Download): void {
@@ -243,6 +255,7 @@ export function createEngine(deps: EngineDeps): Engine {
       for (const d of store.downloads.list()) {
         if (records.has(d.id)) continue;
         records.set(d.id, d);
+        queued.push(d);
         onDisk.set(d.id, totals.get(d.id) ?? 0);
         if (isActive(d.status)) {
           const owner = store.downloads.owner(d.id)?.pid ?? null;
@@ -271,6 +284,7 @@ export function createEngine(deps: EngineDeps): Engine {
         connections,
       });
       records.set(d.id, d);
+      queued.push(d);
       onDisk.set(d.id, 0);
       changed.add(d.id);
       schedule();
@@ -283,6 +297,7 @@ export function createEngine(deps: EngineDeps): Engine {
         d = store.downloads.get(id);
         if (!d) throw new NotFoundError(id);
         records.set(id, d);
+        queued.push(d);
         onDisk.set(id, store.segments.list(id, bootId).reduce((n, s) => n + s.written, 0));
       }
       if (isActive(d.status) && !running.has(id)) {
@@ -371,6 +386,7 @@ export function createEngine(deps: EngineDeps): Engine {
           changed.add(oid);
         }
       });
+      queued.rebuild(records.values());
       schedule();
     },
 
@@ -441,21 +457,3 @@ function clampConnections(n: number): number {
   return Math.max(MIN_CONNECTIONS, Math.min(MAX_CONNECTIONS, Math.floor(n)));
 }
 
-const queueOrder = (a: Download, b: Download) => a.position - b.position || a.id - b.id;
-
-/**
- * The first `n` queued downloads in queue order. A slot frees up each time a download ends, and
- * a long queue (thousands of URLs from `ferry get -i`) must not be sorted again for each one.
- */
-function firstQueued(all: Iterable<Download>, n: number): Download[] {
-  const best: Download[] = [];
-  for (const d of all) {
-    if (d.status !== 'queued') continue;
-    if (best.length === n && queueOrder(d, best[n - 1]!) >= 0) continue;
-    let i = best.length === n ? n - 1 : best.length;
-    while (i > 0 && queueOrder(d, best[i - 1]!) < 0) i--;
-    best.splice(i, 0, d);
-    if (best.length > n) best.pop();
-  }
-  return best;
-}
