@@ -63,21 +63,33 @@ export function prefillQueue(store, { count, active, downloadsDir, slowBase }) {
   return ids;
 }
 
+/** The fields of a /proc stat file after the command name: state (0), ppid (1), … utime (11), stime (12). */
+function statFields(file) {
+  const text = readFileSync(file, 'utf8');
+  return text.slice(text.lastIndexOf(')') + 2).split(' ');
+}
+
+/** [pid, read(pid)] for every process in /proc; a process that exits while it is read is skipped. */
+function* eachProcess(read) {
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    let value;
+    try {
+      value = read(d);
+    } catch {
+      continue;
+    }
+    yield [Number(d), value];
+  }
+}
+
 /** utime + stime ticks of `root` itself and of every process below it (Chromium's renderers are grandchildren). */
 function treeTicks(root) {
   const parent = new Map();
   const ticks = new Map();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    let stat;
-    try {
-      stat = readFileSync(path.join('/proc', d, 'stat'), 'utf8');
-    } catch {
-      continue;
-    }
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // state ppid ... utime(11) stime(12)
-    parent.set(Number(d), Number(f[1]));
-    ticks.set(Number(d), Number(f[11]) + Number(f[12]));
+  for (const [pid, f] of eachProcess((d) => statFields(path.join('/proc', d, 'stat')))) {
+    parent.set(pid, Number(f[1]));
+    ticks.set(pid, Number(f[11]) + Number(f[12]));
   }
   let below = 0;
   for (const [pid, t] of ticks) {
@@ -104,24 +116,12 @@ function machineBusyS() {
  */
 export function rendererMainCpuMs() {
   try {
+    // The main thread's stat (its tid is the pid) of every Chromium renderer.
+    const renderers = eachProcess((d) =>
+      readFileSync(path.join('/proc', d, 'cmdline'), 'utf8').includes('--type=renderer') ? statFields(path.join('/proc', d, 'task', d, 'stat')) : null,
+    );
     let ticks = 0;
-    for (const d of readdirSync('/proc')) {
-      if (!/^\d+$/.test(d)) continue;
-      let cmdline;
-      try {
-        cmdline = readFileSync(path.join('/proc', d, 'cmdline'), 'utf8');
-      } catch {
-        continue;
-      }
-      if (!cmdline.includes('--type=renderer') || !isBelow(Number(d), process.pid)) continue;
-      try {
-        const stat = readFileSync(path.join('/proc', d, 'task', d, 'stat'), 'utf8'); // the main thread: tid = pid
-        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        ticks += Number(f[11]) + Number(f[12]);
-      } catch {
-        // exited meanwhile
-      }
-    }
+    for (const [pid, f] of renderers) if (f && isBelow(pid, process.pid)) ticks += Number(f[11]) + Number(f[12]);
     return (ticks * 1000) / USER_HZ;
   } catch {
     return null;
@@ -131,8 +131,7 @@ export function rendererMainCpuMs() {
 function isBelow(pid, root) {
   try {
     for (let p = pid, hops = 0; p > 1 && hops < 16; hops++) {
-      const stat = readFileSync(path.join('/proc', String(p), 'stat'), 'utf8');
-      p = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      p = Number(statFields(path.join('/proc', String(p), 'stat'))[1]);
       if (p === root) return true;
     }
   } catch {
