@@ -53,32 +53,25 @@ async function referenceScrolls(context, { count, seconds }) {
   try {
     await page.setContent(referenceHtml(count, ROW_HEIGHT));
     const idle = await page.evaluate(idleFrames, 1000);
-    let cpu = rendererCpuPhase();
-    const trip = await page.evaluate(scrollRoundTrip, { seconds, rowCount: count, rowSelector: ROWS, scrollSelector: SCROLLER });
-    const tripCpuMs = cpu(trip.stamps);
-    cpu = rendererCpuPhase();
-    const steady = await page.evaluate(scrollSteady, { step: STEADY_STEP, ms: STEADY_MS, fromPx: Math.floor(trip.maxScroll / 2), scrollSelector: SCROLLER });
-    const steadyCpuMs = cpu(steady.stamps);
-    return {
-      trip: { ...frameStats(trip.stamps, idle.base), mainCpuMs: tripCpuMs },
-      steady: { ...frameStats(steady.stamps, idle.base), mainCpuMs: steadyCpuMs },
-      lastRowInView: Boolean(trip.lastRow?.inView),
-    };
+    const trip = await timedScroll(page, scrollRoundTrip, { seconds, rowCount: count, rowSelector: ROWS, scrollSelector: SCROLLER }, idle.base);
+    const steady = await timedScroll(page, scrollSteady, { step: STEADY_STEP, ms: STEADY_MS, fromPx: Math.floor(trip.result.maxScroll / 2), scrollSelector: SCROLLER }, idle.base);
+    return { trip: trip.frames, steady: steady.frames, lastRowInView: Boolean(trip.result.lastRow?.inView) };
   } finally {
     await page.close();
   }
 }
 
 /**
- * The page's main-thread CPU per frame over a scroll (Linux): call it, scroll, call the result with
- * the scroll's rAF stamps. Thread time, so steadier than frame intervals on a busy machine.
+ * Runs one of ui-page.mjs's scrolls on `page` and returns its result and its frame stats, with the
+ * page's main-thread CPU per frame (Linux; thread time, so steadier than frame intervals on a busy
+ * machine).
  */
-function rendererCpuPhase() {
+async function timedScroll(page, scroll, args, base) {
   const before = rendererMainCpuMs();
-  return (stamps) => {
-    const after = rendererMainCpuMs();
-    return before === null || after === null || stamps.length < 2 ? null : (after - before) / (stamps.length - 1);
-  };
+  const result = await page.evaluate(scroll, args);
+  const after = rendererMainCpuMs();
+  const mainCpuMs = before === null || after === null || result.stamps.length < 2 ? null : (after - before) / (result.stamps.length - 1);
+  return { result, frames: { ...frameStats(result.stamps, base), mainCpuMs } };
 }
 
 let pendingCleanup = null;
@@ -173,17 +166,12 @@ export async function runUiBenchmark({
     phase = cpuPhase();
     const idle = await page.evaluate(idleFrames, 1000);
     const stopDiagnostics = await startDiagnostics({ browser, context, page, trace, profile, dir: resultsDir, stamp });
-    let cpu = rendererCpuPhase();
-    const trip = await page.evaluate(scrollRoundTrip, { seconds, rowCount: count, rowSelector: ROWS, scrollSelector: SCROLLER });
-    const tripCpuMs = cpu(trip.stamps);
+    const { result: trip, frames: scrollFrames } = await timedScroll(page, scrollRoundTrip, { seconds, rowCount: count, rowSelector: ROWS, scrollSelector: SCROLLER }, idle.base);
     const diagnostics = await stopDiagnostics();
     const long = await page.evaluate(longFramesBetween, [trip.stamps[0], trip.stamps.at(-1)]);
-    cpu = rendererCpuPhase();
-    const steady = await page.evaluate(scrollSteady, { step: STEADY_STEP, ms: STEADY_MS, fromPx: Math.floor(trip.maxScroll / 2), scrollSelector: SCROLLER });
-    const steadyCpuMs = cpu(steady.stamps);
+    const { frames: steadyFrames } = await timedScroll(page, scrollSteady, { step: STEADY_STEP, ms: STEADY_MS, fromPx: Math.floor(trip.maxScroll / 2), scrollSelector: SCROLLER }, idle.base);
     const scrollCores = phase();
     loopDelay.disable();
-    const scrollFrames = { ...frameStats(trip.stamps, idle.base), mainCpuMs: tripCpuMs };
     log(`scroll: ${trip.stamps.length} frames in ${(scrollFrames.durationMs / 1000).toFixed(1)} s, base ${idle.base.toFixed(2)} ms, ${scrollFrames.lateIntervals} late`);
 
     await page.close(); // its rendering would compete with the reference page's
@@ -209,7 +197,7 @@ export async function runUiBenchmark({
         lastRow: trip.lastRow,
       },
       steadyStep: STEADY_STEP,
-      steadyFrames: { ...frameStats(steady.stamps, idle.base), mainCpuMs: steadyCpuMs },
+      steadyFrames,
       reference,
       mainLoopDelay: { p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 },
       loafSupported: long.observers.includes('long-animation-frame'),

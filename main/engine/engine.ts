@@ -62,7 +62,7 @@ export function createEngine(deps: EngineDeps): Engine {
   const fast = settings.fastPath ? createFastRangeClient() : null;
   const records = new Map<number, Download>();
   // Every queued download, in queue order: what `schedule` starts next. Fed wherever a download
-  // becomes queued (apply, add, start, attach) and rebuilt when positions change (move).
+  // becomes queued (apply, keep) and rebuilt when positions change (move).
   const queued = new QueuedHeap((d) => records.get(d.id) === d);
   const onDisk = new Map<number, number>();
   const running = new Map<number, Running>();
@@ -76,6 +76,12 @@ export function createEngine(deps: EngineDeps): Engine {
   const checkpointTimer = setInterval(checkpointAll, settings.checkpointIntervalMs);
   progressTimer.unref();
   checkpointTimer.unref();
+
+  /** Takes `d` into the engine's records (and, when queued, into the queue). */
+  function keep(d: Download): void {
+    records.set(d.id, d);
+    queued.push(d);
+  }
 
   function record(id: number): Download {
     const d = records.get(id);
@@ -254,8 +260,7 @@ export function createEngine(deps: EngineDeps): Engine {
       const totals = store.segments.totals(bootId);
       for (const d of store.downloads.list()) {
         if (records.has(d.id)) continue;
-        records.set(d.id, d);
-        queued.push(d);
+        keep(d);
         onDisk.set(d.id, totals.get(d.id) ?? 0);
         if (isActive(d.status)) {
           const owner = store.downloads.owner(d.id)?.pid ?? null;
@@ -283,8 +288,7 @@ export function createEngine(deps: EngineDeps): Engine {
         status: options.paused ? 'paused' : 'queued',
         connections,
       });
-      records.set(d.id, d);
-      queued.push(d);
+      keep(d);
       onDisk.set(d.id, 0);
       changed.add(d.id);
       schedule();
@@ -296,8 +300,7 @@ export function createEngine(deps: EngineDeps): Engine {
       if (!d) {
         d = store.downloads.get(id);
         if (!d) throw new NotFoundError(id);
-        records.set(id, d);
-        queued.push(d);
+        keep(d);
         onDisk.set(id, store.segments.list(id, bootId).reduce((n, s) => n + s.written, 0));
       }
       if (isActive(d.status) && !running.has(id)) {
