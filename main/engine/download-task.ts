@@ -31,7 +31,7 @@ export interface TaskDeps {
   saveSegments(segments: ProgressSegment[], bootId: string | null): void;
   /** This boot of the machine (see boot-id.ts). */
   bootId: string;
-  /** The lean plain-http range path (null: every request goes through got). */
+  /** The lean http(s) range path (null: every request goes through got). */
   fast: FastRangeClient | null;
   /** Runs `fn` in one store transaction: several updates, one commit. */
   batch<T>(fn: () => T): T;
@@ -84,7 +84,7 @@ export class DownloadTask {
   private alreadyInPlace = false;
   /** Follows the bytes written in order from 0, so the final hash need not read them back. */
   private prefixHash: PrefixHash | null = null;
-  /** The lean plain-http path still serves this download's ranges. */
+  /** The lean path still serves this download's ranges. */
   private fastOk = true;
   /** Time to first byte of range requests (moving average), for the piece size. */
   private ttfbMs: number | null = null;
@@ -493,8 +493,8 @@ export class DownloadTask {
   };
 
   /**
-   * The rest of a segment through the lean plain-http path, when it applies. False when it does
-   * not (https, or this server's answers need got): the caller then asks through got.
+   * The rest of a segment through the lean path, when it applies. False when it does not (a URL
+   * with credentials, or this server's answers need got): the caller then asks through got.
    */
   private async fetchFast(seg: TaskSegment, signal: AbortSignal): Promise<boolean> {
     const d = this.download;

@@ -42,6 +42,8 @@ export interface EngineDeps {
   pid?: number;
   /** This boot of the machine; tests pass another to act out a power cut. */
   bootId?: string;
+  /** Certificates to trust instead of Node's roots for https (tests serve their own). */
+  ca?: string | Buffer;
 }
 
 interface Running {
@@ -58,8 +60,8 @@ export function createEngine(deps: EngineDeps): Engine {
   const bootId = deps.bootId ?? currentBootId();
   let settings: EngineSettings = { ...DEFAULT_SETTINGS, ...store.settings.load(), ...deps.settings };
   const http =
-    deps.http ?? createHttpClient({ connectTimeoutMs: settings.connectTimeoutMs, responseTimeoutMs: settings.idleTimeoutMs });
-  const fast = settings.fastPath ? createFastRangeClient() : null;
+    deps.http ?? createHttpClient({ connectTimeoutMs: settings.connectTimeoutMs, responseTimeoutMs: settings.idleTimeoutMs, ca: deps.ca });
+  const fast = settings.fastPath ? createFastRangeClient({ ca: deps.ca }) : null;
   const records = new Map<number, Download>();
   // Every queued download, in queue order: what `schedule` starts next. Fed wherever a download
   // becomes queued (apply, keep) and rebuilt when positions change (move).

@@ -141,6 +141,31 @@ export function tooManyRedirects(): FerryError {
   return new FerryError('TOO_MANY_REDIRECTS', 'The server redirected too many times (a redirect loop?).');
 }
 
+/**
+ * OpenSSL's (and Node's) codes for a certificate that does not verify. Asking again gets the same
+ * certificate, so these end the download at once instead of being retried as network errors.
+ */
+const CERTIFICATE_CODES = new Set([
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_REVOKED',
+  'CERT_REJECTED',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_CHAIN_TOO_LONG',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_DECRYPT_CERT_SIGNATURE',
+  'INVALID_CA',
+  'INVALID_PURPOSE',
+  'PATH_LENGTH_EXCEEDED',
+  'HOSTNAME_MISMATCH',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
 /** Turns anything thrown into a FerryError, keeping codes of errors that already have one. */
 export function toFerryError(error: unknown): FerryError {
   if (error instanceof FerryError) return error;
@@ -177,6 +202,9 @@ export function toFerryError(error: unknown): FerryError {
       return new StorageError('FOLDER_MISSING', 'The download folder or partial file no longer exists.', error);
     default:
       break;
+  }
+  if (code && CERTIFICATE_CODES.has(code)) {
+    return new FerryError('TLS_CERTIFICATE', `The server's certificate could not be verified (${err.message}); Ferry does not download over a connection it cannot trust.`, { cause: error });
   }
   if (code && /^(ERR_|E[A-Z]+)/.test(code) && err?.name && /RequestError|ReadError|TimeoutError/.test(err.name)) {
     return new NetworkError('NETWORK_ERROR', `The transfer failed: ${err.message}`, error);

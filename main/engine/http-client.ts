@@ -3,7 +3,7 @@
 // retries per segment), keep-alive agents so re-used connections skip the handshake.
 //
 // got (and the http2, tls and dns modules behind it) is loaded on the first request that needs
-// it: plain-http downloads that the lean path serves never do, which saves the `ferry` command
+// it: downloads that the lean path serves never do, which saves the `ferry` command
 // about 0.1 s of start-up and several MiB. So are node:http and node:https themselves (12 ms of
 // every start here): got's agents and requests take them from process.getBuiltinModule.
 import type http from 'node:http';
@@ -41,6 +41,8 @@ export interface HttpClientOptions {
   /** Time allowed for response headers to arrive. */
   responseTimeoutMs: number;
   userAgent?: string;
+  /** Certificates to trust instead of Node's roots for https (tests serve their own). */
+  ca?: string | Buffer;
 }
 
 export const USER_AGENT = 'Ferry/0.1 (+https://github.com/ferry-dl/ferry)';
@@ -63,6 +65,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         followRedirect: true,
         maxRedirects: 10,
         agent,
+        ...(options.ca === undefined ? {} : { https: { certificateAuthority: options.ca } }),
         timeout: { connect: options.connectTimeoutMs, secureConnect: options.connectTimeoutMs, response: options.responseTimeoutMs },
         headers: { 'user-agent': options.userAgent ?? USER_AGENT, 'accept-encoding': 'identity' },
       });

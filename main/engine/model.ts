@@ -130,7 +130,7 @@ export interface EngineSettings {
   spaceCheckIntervalMs: number;
   /** Hash every finished file and keep its sha-256 (a checksum to verify is always hashed). */
   recordSha256: boolean;
-  /** Plain-http ranges that are simple 206 answers skip got and the HTTP parser (fast-range.ts). */
+  /** http(s) answers that are simple 200s and 206s skip got and the HTTP parser (fast-range.ts). */
   fastPath: boolean;
 }
 

@@ -3,6 +3,7 @@
 // asked for, what each response sent, and whether any byte crossed the wire twice.
 import { createHash } from 'node:crypto';
 import http from 'node:http';
+import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { sendBody } from './body-sender.js';
@@ -23,8 +24,10 @@ export interface FaultServer {
   removeFile(path: string): void;
   /** Every request so far, in arrival order; records of bodies still being sent keep growing. */
   readonly requests: readonly RequestRecord[];
-  /** TCP connections accepted so far. */
+  /** Connections accepted so far (over TLS: those whose handshake completed). */
   readonly connectionCount: number;
+  /** TCP connections accepted so far, TLS handshakes that failed included. */
+  readonly tcpConnectionCount: number;
   /** File bytes of `path` that went out in more than one response body. */
   bytesServedTwice(path: string): number;
   /** Body bytes sent for `path`, over all responses. */
@@ -39,6 +42,8 @@ export interface FaultServerOptions {
   files?: Record<string, FileSpec>;
   /** Node's default is 5 s; tests of idle keep-alive sockets may want it shorter. */
   keepAliveTimeoutMs?: number;
+  /** Serve https with this certificate (see tls-fixture.ts) instead of plain http. */
+  tls?: { key: Buffer; cert: Buffer };
 }
 
 interface FileVersion {
@@ -88,6 +93,7 @@ export async function startFaultServer(opts: FaultServerOptions = {}): Promise<F
   const sockets = new Set<Socket>();
   const socketIds = new WeakMap<Socket, number>();
   let connectionCount = 0;
+  let tcpConnectionCount = 0;
 
   const coverageOf = (path: string): CoverageCounter => {
     let c = coverage.get(path);
@@ -95,19 +101,32 @@ export async function startFaultServer(opts: FaultServerOptions = {}): Promise<F
     return c;
   };
 
-  const server = http.createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((err: unknown) => {
       // A bug in the helper must fail loudly rather than leave the client waiting forever.
       console.error('fault-server handler error', err);
       res.destroy();
     });
-  });
+  };
+  const server = opts.tls ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, onRequest) : http.createServer(onRequest);
   if (opts.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = opts.keepAliveTimeoutMs;
-  server.on('connection', (socket: Socket) => {
+  const track = (socket: Socket) => {
     sockets.add(socket);
-    socketIds.set(socket, ++connectionCount);
     socket.on('close', () => sockets.delete(socket));
+  };
+  // Over TLS a request's socket is the TLS socket, made once the handshake is done; the TCP one
+  // (also for handshakes the client refused) is tracked so close() ends it.
+  server.on('connection', (socket: Socket) => {
+    tcpConnectionCount++;
+    track(socket);
+    if (!opts.tls) socketIds.set(socket, ++connectionCount);
   });
+  if (opts.tls) {
+    server.on('secureConnection', (socket: Socket) => {
+      track(socket);
+      socketIds.set(socket, ++connectionCount);
+    });
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
@@ -230,7 +249,7 @@ export async function startFaultServer(opts: FaultServerOptions = {}): Promise<F
 
   const api: FaultServer = {
     port,
-    url: (path, host = '127.0.0.1') => `http://${host}:${port}${normalizePath(path)}`,
+    url: (path, host = '127.0.0.1') => `${opts.tls ? 'https' : 'http'}://${host}:${port}${normalizePath(path)}`,
     setFile(path, spec) {
       files.set(normalizePath(path), {
         current: makeVersion(spec.body, spec.etag, spec.lastModified),
@@ -256,6 +275,9 @@ export async function startFaultServer(opts: FaultServerOptions = {}): Promise<F
     },
     get connectionCount() {
       return connectionCount;
+    },
+    get tcpConnectionCount() {
+      return tcpConnectionCount;
     },
     bytesServedTwice: (path) => coverage.get(normalizePath(path))?.twice.size ?? 0,
     totalBodyBytes: (path) =>

@@ -1,0 +1,128 @@
+// Downloads over https: the lean path (fast-range.ts) speaks TLS itself, with Node verifying the
+// certificate; got takes what the lean path does not serve. A certificate that does not verify
+// ends the download at once with TLS_CERTIFICATE, on either path, and leaves no file behind.
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHarness, type Harness } from '../helpers/engine-harness.js';
+import { startFaultServer, type FaultServer } from '../helpers/fault-server.js';
+import { randomBytesSeeded, removeTempDirs, sha256, sha256File } from '../helpers/files.js';
+import { startRedirectServer, type RedirectServer } from '../helpers/redirect-server.js';
+import { TEST_TLS } from '../helpers/tls-fixture.js';
+
+const MiB = 1024 * 1024;
+let server: FaultServer;
+let h: Harness;
+let redirects: RedirectServer | null = null;
+
+afterEach(async () => {
+  await h.close();
+  await server.close();
+  await redirects?.close();
+  redirects = null;
+  await removeTempDirs();
+});
+
+/** Node's client (got's path) sends `Connection: keep-alive`; the lean path sends no such header. */
+const lean = (r: FaultServer['requests'][number]) => r.headers.connection === undefined;
+
+async function trusted(settings: Parameters<typeof createHarness>[0] = {}): Promise<void> {
+  server = await startFaultServer({ tls: TEST_TLS });
+  h = await createHarness(settings, { ca: TEST_TLS.cert });
+}
+
+describe('with the certificate trusted', () => {
+  it('fetches a big file in pieces on the lean path, over few kept-alive TLS connections', async () => {
+    await trusted();
+    const body = randomBytesSeeded(40 * MiB + 3, 31);
+    server.setFile('/big.bin', { body });
+    const s = await h.download(server.url('/big.bin'), { connections: 4 });
+    expect(s.status, JSON.stringify(s.error)).toBe('completed');
+    expect(s.sha256).toBe(sha256(body));
+    expect(await sha256File(h.pathOf(s))).toBe(sha256(body));
+    const ranged = server.requests.filter((r) => r.range);
+    expect(ranged.length).toBeGreaterThan(4);
+    expect(server.requests.every(lean)).toBe(true);
+    // Kept alive: sockets carry several pieces each.
+    expect(new Set(ranged.map((r) => r.connection)).size).toBeLessThan(ranged.length);
+  });
+
+  it('lands 16 connections byte-identical', async () => {
+    await trusted();
+    const body = randomBytesSeeded(48 * MiB + 17, 32);
+    server.setFile('/big.bin', { body });
+    const s = await h.download(server.url('/big.bin', 'localhost'), { connections: 16 });
+    expect(s.status, JSON.stringify(s.error)).toBe('completed');
+    expect(await sha256File(h.pathOf(s))).toBe(sha256(body));
+  });
+
+  it('whole files of every size around the TLS record and slab sizes arrive intact on one connection', async () => {
+    // A probe's body waits for its file while the socket is paused, and TLS still hands on the
+    // records it had decrypted: none of those bytes may be lost or misplaced.
+    await trusted();
+    const sizes = [0, 1, 16 * 1024 - 1, 16 * 1024, 16 * 1024 + 1, 100_000, 256 * 1024, 256 * 1024 + 1, 700_001];
+    const bodies = sizes.map((n, i) => randomBytesSeeded(n, 40 + i));
+    bodies.forEach((body, i) => server.setFile(`/f${i}.bin`, { body }));
+    for (const [i, body] of bodies.entries()) {
+      const s = await h.download(server.url(`/f${i}.bin`), { connections: 1 });
+      expect(s.status, `${sizes[i]} bytes: ${JSON.stringify(s.error)}`).toBe('completed');
+      expect(await sha256File(h.pathOf(s)), `${sizes[i]} bytes`).toBe(sha256(body));
+    }
+    expect(server.requests.every(lean)).toBe(true);
+  });
+
+  it('resumes ranges cut by RST and by FIN mid-body: the file is whole, little is fetched twice', async () => {
+    await trusted();
+    const body = randomBytesSeeded(12 * MiB + 5, 33);
+    server.setFile('/cut.bin', { body, faults: { dropAfter: { bytes: 700_000, times: 3, mode: 'rst' } } });
+    const first = await h.download(server.url('/cut.bin'), { connections: 4 });
+    expect(first.status, JSON.stringify(first.error)).toBe('completed');
+    expect(await sha256File(h.pathOf(first))).toBe(sha256(body));
+    expect(server.bytesServedTwice('/cut.bin')).toBeLessThan(2 * MiB);
+
+    server.setFile('/fin.bin', { body, faults: { dropAfter: { bytes: 300_000, times: 2, mode: 'fin' } } });
+    const second = await h.download(server.url('/fin.bin'), { connections: 4 });
+    expect(second.status, JSON.stringify(second.error)).toBe('completed');
+    expect(await sha256File(h.pathOf(second))).toBe(sha256(body));
+  });
+
+  it('hands a chunked https answer to got, which also verifies the certificate', async () => {
+    await trusted();
+    const body = randomBytesSeeded(3 * MiB + 1, 34);
+    server.setFile('/chunked.bin', { body, faults: { chunked: true } });
+    const s = await h.download(server.url('/chunked.bin'), { connections: 4 });
+    expect(s.status, JSON.stringify(s.error)).toBe('completed');
+    expect(await sha256File(h.pathOf(s))).toBe(sha256(body));
+    expect(server.requests.some((r) => !lean(r))).toBe(true);
+  });
+
+  it('follows an http link that redirects to https on the lean path', async () => {
+    await trusted();
+    redirects = await startRedirectServer();
+    const body = randomBytesSeeded(6 * MiB + 9, 35);
+    server.setFile('/moved.bin', { body });
+    redirects.redirect('/old.bin', server.url('/moved.bin', 'localhost'));
+    const s = await h.download(redirects.url('/old.bin'), { connections: 4 });
+    expect(s.status, JSON.stringify(s.error)).toBe('completed');
+    expect(s.fileName).toBe('moved.bin');
+    expect(await sha256File(h.pathOf(s))).toBe(sha256(body));
+    expect(server.requests.every(lean)).toBe(true);
+  });
+});
+
+describe('with a certificate Ferry cannot verify', () => {
+  for (const fastPath of [true, false]) {
+    it(`fails at once with TLS_CERTIFICATE and leaves no file (${fastPath ? 'lean path' : 'got'})`, async () => {
+      server = await startFaultServer({ tls: TEST_TLS });
+      // Not given the certificate: Node's roots do not include it. Retries would be plenty.
+      h = await createHarness({ fastPath, maxRetries: 8 });
+      server.setFile('/file.bin', { body: randomBytesSeeded(MiB, 36) });
+      const s = await h.download(server.url('/file.bin'), { connections: 4 });
+      expect(s.status).toBe('failed');
+      expect(s.error?.code).toBe('TLS_CERTIFICATE');
+      expect(s.error?.message).toMatch(/certificate could not be verified/);
+      // One handshake (no retries), no request ever reached the server, and nothing was written.
+      expect(server.tcpConnectionCount).toBe(1);
+      expect(server.requests).toHaveLength(0);
+      expect(h.files()).toEqual([]);
+    });
+  }
+});
