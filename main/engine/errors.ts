@@ -189,6 +189,9 @@ export function toFerryError(error: unknown): FerryError {
       return new NetworkError('NETWORK_UNREACHABLE', 'The network or host is unreachable.', error);
     case 'ERR_TOO_MANY_REDIRECTS':
       return tooManyRedirects();
+    case 'ERR_UNSUPPORTED_PROTOCOL':
+      // Only a redirect gets here (the URL itself was checked when it was added): not retried.
+      return new InvalidUrlError(`The server redirected to a link Ferry does not follow (${err.message}); only http and https links are downloaded.`);
     case 'ENOSPC':
       return new StorageError('DISK_FULL', 'The disk is full; free some space and resume.', error);
     case 'EACCES':

@@ -215,9 +215,9 @@ export const SERVER_ROWS: Row[] = [
   {
     group: 'Redirects',
     scenario: 'a redirect to `file:///etc/passwd`',
-    expect: [error(PROTOCOL_ERROR)],
+    expect: [error('INVALID_URL')],
     notes:
-      'got refuses the scheme ("Unsupported protocol: file:"); nothing is read or written. Reported as a retryable NETWORK_ERROR (9 attempts); INVALID_URL without retries would be clearer.',
+      'got refuses the scheme ("Unsupported protocol: file:"); nothing is read or written, and the redirect is not asked again.',
     run: async (ctx) => {
       const p = `${ctx.base}/evil`;
       ctx.raw.route(p, () => ({ head: [statusLine(302), 'Location: file:///etc/passwd', 'Content-Length: 0'] }));
@@ -226,6 +226,7 @@ export const SERVER_ROWS: Row[] = [
     },
     check: (run, ctx) => {
       expect(run.snapshot.error?.message).toMatch(/file:/);
+      expect(run.requests).toBeLessThanOrEqual(2);
       expect(ctx.h.files()).toEqual([]);
     },
   },
