@@ -92,15 +92,15 @@ function tail(path, chars = 2000) {
  * Variables left out of every tool's environment. NODE_EXTRA_CA_CERTS (set on machines behind a
  * TLS-intercepting proxy, as this one is for the package registry) makes Node parse the whole root
  * store before running any code: 80 ms of every start here, which a user without such a proxy never
- * pays. The work is plain http on loopback, so no tool needs it; curl and aria2c read their CA
- * bundle only for TLS.
+ * pays. Most of the work is plain http on loopback; for https (big-https) each tool is given the
+ * server's certificate (tools.mjs): Ferry then gets a NODE_EXTRA_CA_CERTS naming only that file.
  */
 export const DROPPED_ENV = ['NODE_EXTRA_CA_CERTS'];
 
-function toolEnv() {
+function toolEnv(extra = {}) {
   const env = { ...process.env };
   for (const k of DROPPED_ENV) delete env[k];
-  return env;
+  return { ...env, ...extra };
 }
 
 /**
@@ -108,9 +108,10 @@ function toolEnv() {
  * `${logBase}.time`. Kills the process group after timeoutMs. With `killAtMs`, SIGKILLs the tool
  * (its whole process group but the `time` wrapper, see killToolGroup) that long after the spawn, on
  * purpose: the result then has `killed: true` (and not `timedOut`) unless it had exited already.
+ * `env` adds variables to the tool's environment.
  * Resolves { exitCode, timedOut, killed, wallS, userS, sysS, cpuS, maxRssKiB, stderrTail }.
  */
-export function runMeasured({ cmd, args, cwd, logBase, timeoutMs, killAtMs }) {
+export function runMeasured({ cmd, args, env, cwd, logBase, timeoutMs, killAtMs }) {
   const timeFile = `${logBase}.time`;
   const outFd = openSync(`${logBase}.out`, 'w');
   const errFd = openSync(`${logBase}.err`, 'w');
@@ -118,7 +119,7 @@ export function runMeasured({ cmd, args, cwd, logBase, timeoutMs, killAtMs }) {
     const t0 = performance.now();
     const child = spawn(TIME_BIN, ['-v', '-o', timeFile, '--', cmd, ...args], {
       cwd,
-      env: toolEnv(),
+      env: toolEnv(env),
       stdio: ['ignore', outFd, errFd],
       detached: true, // own process group, so a timeout or SIGINT can kill the whole tree
     });

@@ -22,13 +22,15 @@ const RESULTS_DIR = join(HERE, 'results');
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 
-const WORKLOADS = ['big-unthrottled', 'throttled', 'many-small', 'huge-sparse', 'kill-refetch'];
+const WORKLOADS = ['big-unthrottled', 'big-https', 'throttled', 'many-small', 'huge-sparse', 'kill-refetch'];
 // `node` runs only in many-small: bench/node-floor.mjs, plain Node with no database, as the floor.
 const TOOLS = ['curl', 'aria2c', 'ferry', 'node'];
 const RATE_MIB = 4; // limit_rate on /slow/, MiB/s per connection
-const UNTHROTTLED_N = [1, 4, 8, 16];
+const UNTHROTTLED_N = [1, 4, 8, 16]; // also big-https
 const THROTTLED_N = [4, 8, 16];
 const LIST_J = 16;
+/** big-https: nginx serves with the tests' certificate, which each tool is told to trust. */
+const TLS = { cert: join(REPO, 'test', 'helpers', 'tls', 'localhost.crt'), key: join(REPO, 'test', 'helpers', 'tls', 'localhost.key') };
 const HUGE_BYTES = 5 * GiB; // huge-sparse: sparse on the server, markers around 2^31 and 2^32
 const HUGE_N = 8;
 const KILL_N = 4; // kill-refetch: connections, on the per-connection throttle
@@ -102,6 +104,15 @@ function planVariants(opts, files, ferry) {
       if (n === 1) add('big-unthrottled', 'curl', 1, extra);
       add('big-unthrottled', 'aria2c', n, extra);
       add('big-unthrottled', 'ferry', n, extra);
+    }
+  }
+  if (opts.only.includes('big-https')) {
+    // Not one of the issue's rows: what users mostly download over, measured the same way.
+    const extra = { kind: 'single', file: files.big, throttled: false, tls: true, bytes: files.big.bytes };
+    for (const n of UNTHROTTLED_N) {
+      if (n === 1) add('big-https', 'curl', 1, extra);
+      add('big-https', 'aria2c', n, extra);
+      add('big-https', 'ferry', n, extra);
     }
   }
   if (opts.only.includes('throttled')) {
@@ -351,8 +362,8 @@ async function main() {
       if (files.huge.allocatedBytes > 64 * MiB) log(`WARNING: ${os.tmpdir()} does not keep holes: huge.bin takes ${(files.huge.allocatedBytes / GiB).toFixed(1)} GiB`);
     }
 
-    nginx = await startNginx({ nginxBin: paths.nginx, workDir, dataDir, rateMiB: RATE_MIB });
-    log(`nginx pid ${nginx.pid} on ${nginx.baseUrl}; throttled ${RATE_MIB} MiB/s: per connection ${nginx.connThrottledUrl}, per request ${nginx.slowUrl}; using ${opts.throttle}`);
+    nginx = await startNginx({ nginxBin: paths.nginx, workDir, dataDir, rateMiB: RATE_MIB, tls: TLS });
+    log(`nginx pid ${nginx.pid} on ${nginx.baseUrl} and ${nginx.tlsUrl}; throttled ${RATE_MIB} MiB/s: per connection ${nginx.connThrottledUrl}, per request ${nginx.slowUrl}; using ${opts.throttle}`);
 
     const listFile = join(workDir, 'list.txt');
     const curlConfig = join(workDir, 'list.curlrc');
@@ -498,12 +509,12 @@ async function main() {
           if (v.kind === 'kill') {
             ({ res, command, extra } = await killRefetch(v, rep, { outDir, dbPath }));
           } else {
-            const base = !v.throttled ? nginx.baseUrl : opts.throttle === 'conn' ? nginx.connThrottledUrl : nginx.slowUrl;
+            const base = v.tls ? nginx.tlsUrl : !v.throttled ? nginx.baseUrl : opts.throttle === 'conn' ? nginx.connThrottledUrl : nginx.slowUrl;
             const url = `${base}${v.file?.name ?? ''}`;
-            const { cmd, args } = v.kind === 'single'
-              ? singleCommand(v.tool, { paths, ferry, url, outDir, name: v.file.name, n: v.n, dbPath })
+            const { cmd, args, env } = v.kind === 'single'
+              ? singleCommand(v.tool, { paths, ferry, url, outDir, name: v.file.name, n: v.n, dbPath, ca: v.tls ? TLS.cert : undefined })
               : listCommand(v.tool, { paths, ferry, listFile, curlConfig, outDir, j: v.n, dbPath });
-            res = await measureOnce({ cmd, args, logBase: join(logsDir, `${work}-${v.tool}-n${v.n}-r${rep}`), timeoutMs: timeoutMs(v) });
+            res = await measureOnce({ cmd, args, env, logBase: join(logsDir, `${work}-${v.tool}-n${v.n}-r${rep}`), timeoutMs: timeoutMs(v) });
             command = [cmd, ...args].join(' ');
           }
           const { nginxCpuS, otherCpuS } = res;

@@ -97,23 +97,25 @@ export function ferryInfo(repoRoot) {
 }
 
 /**
- * Command for one file: the tool fetches `url` into `outDir/name` using `n` connections.
- * Returns { cmd, args }.
+ * Command for one file: the tool fetches `url` into `outDir/name` using `n` connections. With `ca`
+ * (a certificate's path, for https) each tool trusts it its own way: curl's --cacert and aria2c's
+ * --ca-certificate, and for Ferry Node's NODE_EXTRA_CA_CERTS (also how a user adds a root).
+ * Returns { cmd, args, env }.
  */
-export function singleCommand(tool, { paths, ferry, url, outDir, name, n, dbPath }) {
+export function singleCommand(tool, { paths, ferry, url, outDir, name, n, dbPath, ca }) {
   const out = join(outDir, name);
   switch (tool) {
     case 'curl':
-      return { cmd: paths.curl, args: ['-s', '-o', out, url] };
+      return { cmd: paths.curl, args: ['-s', ...(ca ? ['--cacert', ca] : []), '-o', out, url] };
     case 'aria2c':
       return {
         cmd: paths.aria2c,
-        args: ['-q', '-x', String(n), '-s', String(n), '-k', '1M', '--min-split-size=1M',
+        args: ['-q', '-x', String(n), '-s', String(n), '-k', '1M', '--min-split-size=1M', ...(ca ? [`--ca-certificate=${ca}`] : []),
           '--file-allocation=none', '--allow-overwrite=true', '-d', outDir, '-o', name, url],
       };
     case 'ferry':
       // Run as installed: the file's own shebang line chooses Node and its flags.
-      return { cmd: ferry.bin, args: ['get', url, '-o', out, '-c', String(n), '--db', dbPath] };
+      return { cmd: ferry.bin, args: ['get', url, '-o', out, '-c', String(n), '--db', dbPath], env: ca ? { NODE_EXTRA_CA_CERTS: ca } : undefined };
     default:
       throw new Error(`unknown tool ${tool}`);
   }
@@ -125,12 +127,12 @@ export function singleCommand(tool, { paths, ferry, url, outDir, name, n, dbPath
  * OUT/NAME.aria2, its control file). Returns { cmd, args }.
  */
 export function resumeCommand(tool, ctx) {
-  const { cmd, args } = singleCommand(tool, ctx);
+  const { cmd, args, env } = singleCommand(tool, ctx);
   switch (tool) {
     case 'aria2c':
       return { cmd, args: [...args.slice(0, -1), '-c', args[args.length - 1]] }; // -c before the URL
     case 'ferry':
-      return { cmd, args };
+      return { cmd, args, env };
     default:
       throw new Error(`no resume command for ${tool}`);
   }

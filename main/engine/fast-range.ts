@@ -189,13 +189,12 @@ export function createFastRangeClient(clientOptions: FastRangeClientOptions = {}
     };
     const host = url.hostname.replace(/^\[|\]$/g, '');
     if (url.protocol === 'https:') {
-      // Node verifies the certificate and the name (SNI is sent for names, not addresses). Only
-      // HTTP/1.1 is offered: this path speaks nothing else.
+      // Node verifies the certificate and the name (SNI is sent for names, not addresses). No
+      // ALPN, as Node's https client (got's path) sends none: the server then speaks HTTP/1.1.
       const options: tls.ConnectionOptions & { onread: typeof onread } = {
         host,
         port: Number(url.port || 443),
         timeout: timeoutMs,
-        ALPNProtocols: ['http/1.1'],
         session: sessions.get(origin),
         onread,
       };

@@ -41,8 +41,10 @@ describe('with the certificate trusted', () => {
     const ranged = server.requests.filter((r) => r.range);
     expect(ranged.length).toBeGreaterThan(4);
     expect(server.requests.every(lean)).toBe(true);
-    // Kept alive: sockets carry several pieces each.
+    // Kept alive: sockets carry several pieces each; connections after the first resume its session.
     expect(new Set(ranged.map((r) => r.connection)).size).toBeLessThan(ranged.length);
+    expect(server.connectionCount).toBeGreaterThan(1);
+    expect(server.resumedSessionCount).toBeGreaterThan(0);
   });
 
   it('lands 16 connections byte-identical', async () => {

@@ -6,6 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { sendBody } from './body-sender.js';
 import { CoverageCounter } from './byte-intervals.js';
 import type { Faults, FileSpec, RequestRecord } from './fault-types.js';
@@ -28,6 +29,8 @@ export interface FaultServer {
   readonly connectionCount: number;
   /** TCP connections accepted so far, TLS handshakes that failed included. */
   readonly tcpConnectionCount: number;
+  /** TLS connections that resumed an earlier session (an abbreviated handshake). */
+  readonly resumedSessionCount: number;
   /** File bytes of `path` that went out in more than one response body. */
   bytesServedTwice(path: string): number;
   /** Body bytes sent for `path`, over all responses. */
@@ -94,6 +97,7 @@ export async function startFaultServer(opts: FaultServerOptions = {}): Promise<F
   const socketIds = new WeakMap<Socket, number>();
   let connectionCount = 0;
   let tcpConnectionCount = 0;
+  let resumedSessionCount = 0;
 
   const coverageOf = (path: string): CoverageCounter => {
     let c = coverage.get(path);
@@ -122,7 +126,8 @@ export async function startFaultServer(opts: FaultServerOptions = {}): Promise<F
     if (!opts.tls) socketIds.set(socket, ++connectionCount);
   });
   if (opts.tls) {
-    server.on('secureConnection', (socket: Socket) => {
+    server.on('secureConnection', (socket: TLSSocket) => {
+      if (socket.isSessionReused()) resumedSessionCount++;
       track(socket);
       socketIds.set(socket, ++connectionCount);
     });
@@ -278,6 +283,9 @@ export async function startFaultServer(opts: FaultServerOptions = {}): Promise<F
     },
     get tcpConnectionCount() {
       return tcpConnectionCount;
+    },
+    get resumedSessionCount() {
+      return resumedSessionCount;
     },
     bytesServedTwice: (path) => coverage.get(normalizePath(path))?.twice.size ?? 0,
     totalBodyBytes: (path) =>
