@@ -91,7 +91,9 @@ async function cut(socket: Socket, mode: 'fin' | 'rst'): Promise<void> {
     // A reset on the heels of a write can reach the peer as a plain FIN on some TCP stacks (seen
     // under gVisor); a short pause lets the written bytes be acknowledged first.
     await sleep(RST_DELAY_MS);
-    if (!socket.destroyed) socket.resetAndDestroy();
+    // Over TLS the reset goes out on the TCP socket underneath (a TLS socket cannot send one).
+    const tcp = (socket as Socket & { _parent?: Socket | null })._parent ?? socket;
+    if (!socket.destroyed && !tcp.destroyed) tcp.resetAndDestroy();
   } else {
     socket.end();
   }
