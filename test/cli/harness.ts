@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { IntervalSet } from '../helpers/byte-intervals.js';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-import { startFaultServer, type FaultServer, type RequestRecord } from '../helpers/fault-server.js';
+import { startFaultServer, type FaultServer, type FaultServerOptions, type RequestRecord } from '../helpers/fault-server.js';
 import { makeTempDir, removeTempDirs } from '../helpers/files.js';
 import { parseRange } from '../helpers/http-range.js';
 
@@ -258,11 +258,11 @@ export interface CliSandbox {
  * The hooks every CLI suite shares: the built CLI and one fault server for the file, fresh HOME
  * and download folders (and clean server statistics) for each test. `onEach` receives them.
  */
-export function useCliSandbox(name: string, onEach: (sandbox: CliSandbox) => void): void {
+export function useCliSandbox(name: string, onEach: (sandbox: CliSandbox) => void, serverOptions: FaultServerOptions = {}): void {
   let server: FaultServer;
   beforeAll(async () => {
     await ensureBuilt();
-    server = await startFaultServer();
+    server = await startFaultServer(serverOptions);
   }, 120_000);
   afterAll(() => server.close());
   beforeEach(async () => {

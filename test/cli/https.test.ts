@@ -2,33 +2,25 @@
 // (NODE_EXTRA_CA_CERTS adds the test server's certificate, as a company's root would be added).
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { startFaultServer, type FaultServer } from '../helpers/fault-server.js';
-import { makeTempDir, randomBytesSeeded, removeTempDirs, sha256, sha256File } from '../helpers/files.js';
+import { expect, it } from 'vitest';
+import type { FaultServer } from '../helpers/fault-server.js';
+import { randomBytesSeeded, sha256, sha256File } from '../helpers/files.js';
 import { TEST_TLS } from '../helpers/tls-fixture.js';
-import { MiB, ensureBuilt, lines, readDb, runFerry } from './harness.js';
+import { MiB, lines, readDb, runFerry, useCliSandbox } from './harness.js';
 
 let server: FaultServer;
 let home: string;
 let dir: string;
 const BODY = randomBytesSeeded(6 * MiB + 7, 131);
 
-beforeAll(async () => {
-  await ensureBuilt();
-  server = await startFaultServer({ tls: TEST_TLS, files: { '/secure.bin': { body: BODY } } });
-}, 120_000);
-
-afterAll(async () => {
-  await server.close();
-});
-
-beforeEach(async () => {
-  home = await makeTempDir('ferry-cli-https-home-');
-  dir = await makeTempDir('ferry-cli-https-');
-  server.resetStats();
-});
-
-afterEach(removeTempDirs);
+useCliSandbox(
+  'https',
+  (s) => {
+    ({ server, home, dir } = s);
+    server.setFile('/secure.bin', { body: BODY });
+  },
+  { tls: TEST_TLS },
+);
 
 it('downloads over https with 4 connections when the certificate is trusted: byte-identical, sha-256 recorded', async () => {
   const db = path.join(home, 'state.db');
