@@ -43,7 +43,7 @@ export interface EngineDeps {
   /** This boot of the machine; tests pass another to act out a power cut. */
   bootId?: string;
   /** Certificates to trust instead of Node's roots for https (tests serve their own). */
-  ca?: string | Buffer;
+  ca?: string | Buffer | (string | Buffer)[];
 }
 
 interface Running {

@@ -42,7 +42,7 @@ export interface HttpClientOptions {
   responseTimeoutMs: number;
   userAgent?: string;
   /** Certificates to trust instead of Node's roots for https (tests serve their own). */
-  ca?: string | Buffer;
+  ca?: string | Buffer | (string | Buffer)[];
 }
 
 export const USER_AGENT = 'Ferry/0.1 (+https://github.com/ferry-dl/ferry)';

@@ -10,26 +10,34 @@ import { startFaultServer, type FaultServer } from '../helpers/fault-server.js';
 import { removeTempDirs, sha256 } from '../helpers/files.js';
 import { startRawServer, type RawServer } from '../helpers/raw-server.js';
 import { startRedirectServer, type RedirectServer } from '../helpers/redirect-server.js';
+import { TEST_TLS } from '../helpers/tls-fixture.js';
 import type { Actual, Ctx, Outcome, Row, RowRun } from './matrix-kit.js';
 import { writeReliabilityDocIfAsked, type MatrixRecord } from './matrix-report.js';
 import { CLI_ROWS } from './rows-cli.js';
 import { SERVER_ROWS } from './rows-server.js';
+import { TLS_ROWS } from './rows-tls.js';
 import { TRANSFER_ROWS } from './rows-transfer.js';
 
-const ROWS: Row[] = [...TRANSFER_ROWS, ...SERVER_ROWS, ...CLI_ROWS];
+const ROWS: Row[] = [...TRANSFER_ROWS, ...SERVER_ROWS, ...TLS_ROWS, ...CLI_ROWS];
 const records: MatrixRecord[] = [];
 
 let fault: FaultServer;
+let tls: FaultServer;
 let raw: RawServer;
 let redirects: RedirectServer;
 
 beforeAll(async () => {
-  [fault, raw, redirects] = await Promise.all([startFaultServer({ keepAliveTimeoutMs: 2000 }), startRawServer(), startRedirectServer()]);
+  [fault, tls, raw, redirects] = await Promise.all([
+    startFaultServer({ keepAliveTimeoutMs: 2000 }),
+    startFaultServer({ keepAliveTimeoutMs: 2000, tls: TEST_TLS }),
+    startRawServer(),
+    startRedirectServer(),
+  ]);
   // The CLI rows run the built `ferry`; builds it first when dist is missing or older than main/.
   await ensureBuilt();
 }, 180_000);
 afterAll(async () => {
-  await Promise.all([fault?.close(), raw?.close(), redirects?.close()]);
+  await Promise.all([fault?.close(), tls?.close(), raw?.close(), redirects?.close()]);
   await removeTempDirs();
   if (writeReliabilityDocIfAsked(records)) console.log(`docs/reliability.md written: ${records.length} rows`);
 });
@@ -109,8 +117,9 @@ describe('fault matrix', () => {
         notes: row.notes,
       };
       records.push(record);
-      const h = await createHarness(row.settings);
-      const ctx: Ctx = { h, fault, raw, redirects, base: `/m${String(index).padStart(2, '0')}` };
+      // Trusts the https rows' certificates (and no others): every other row is plain http.
+      const h = await createHarness(row.settings, { ca: TEST_TLS.trusted });
+      const ctx: Ctx = { h, fault, tls, raw, redirects, base: `/m${String(index).padStart(2, '0')}` };
       try {
         const run = await row.run(ctx);
         const actual = await observe(run, h);

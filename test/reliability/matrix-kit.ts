@@ -15,6 +15,8 @@ export const MiB = 1024 * 1024;
 export interface Ctx {
   h: Harness;
   fault: FaultServer;
+  /** The fault server over https, with the certificate the harness trusts. */
+  tls: FaultServer;
   raw: RawServer;
   redirects: RedirectServer;
   /** `/m07`: unique per row, so request logs and byte counters never mix rows. */

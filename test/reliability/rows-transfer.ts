@@ -21,16 +21,16 @@ const SMALL = 256 * KiB + 7;
 const MED = MiB + 13;
 const BIG = 3 * MiB - 5;
 
-/** Serves `spec` from the fault server under the row's prefix and downloads it. */
-export async function viaFaultServer(ctx: Ctx, spec: FileSpec, connections = 4, name = 'f.bin'): Promise<RowRun> {
+/** Serves `spec` from the fault server (or the https one) under the row's prefix and downloads it. */
+export async function viaFaultServer(ctx: Ctx, spec: FileSpec, connections = 4, name = 'f.bin', server = ctx.fault): Promise<RowRun> {
   const p = `${ctx.base}/${name}`;
-  ctx.fault.setFile(p, spec);
-  const { snapshot, elapsedMs } = await download(ctx, ctx.fault.url(p), { connections });
+  server.setFile(p, spec);
+  const { snapshot, elapsedMs } = await download(ctx, server.url(p), { connections });
   return {
     snapshot,
     versions: { source: spec.body },
-    requests: ctx.fault.requests.filter((r) => r.path === p).length,
-    bytesTwice: ctx.fault.bytesServedTwice(p),
+    requests: server.requests.filter((r) => r.path === p).length,
+    bytesTwice: server.bytesServedTwice(p),
     elapsedMs,
   };
 }
