@@ -98,6 +98,21 @@ describe('with the certificate trusted', () => {
     expect(await sha256File(h.pathOf(second))).toBe(sha256(body));
   });
 
+  it('replaces kept-alive TLS sockets the server closed while idle, without counting failures', async () => {
+    server = await startFaultServer({ tls: TEST_TLS, keepAliveTimeoutMs: 30 });
+    h = await createHarness({ maxRetries: 0 }, { ca: TEST_TLS.cert });
+    const body = randomBytesSeeded(24 * MiB, 38);
+    // Slow enough that sockets sit idle past the server's keep-alive timeout between pieces.
+    server.setFile('/big.bin', { body, faults: { throttle: 16 * MiB } });
+    const first = await h.download(server.url('/big.bin'), { connections: 4 });
+    expect(first.status, JSON.stringify(first.error)).toBe('completed');
+    await new Promise((r) => setTimeout(r, 100));
+    const again = await h.download(server.url('/big.bin'), { connections: 4 });
+    expect(again.status, JSON.stringify(again.error)).toBe('completed');
+    expect(await sha256File(h.pathOf(again))).toBe(sha256(body));
+    expect(server.requests.every(lean)).toBe(true);
+  });
+
   it('hands a chunked https answer to got, which also verifies the certificate', async () => {
     await trusted();
     const body = randomBytesSeeded(3 * MiB + 1, 34);
