@@ -8,7 +8,7 @@ import { DownloadTask, type TaskOutcome } from './download-task.js';
 import type { Engine, EngineEvents, RemoveOptions } from './engine-api.js';
 import { AbortedError, InvalidStateError, NotFoundError } from './errors.js';
 import { partPath, sanitizeFileName } from './file-name.js';
-import { createHttpClient, type HttpClient } from './http-client.js';
+import { createHttpClient, type HttpClient, type TrustedCertificates } from './http-client.js';
 import { createFastRangeClient } from './fast-range.js';
 import {
   DEFAULT_SETTINGS,
@@ -42,8 +42,7 @@ export interface EngineDeps {
   pid?: number;
   /** This boot of the machine; tests pass another to act out a power cut. */
   bootId?: string;
-  /** Certificates to trust instead of Node's roots for https (tests serve their own). */
-  ca?: string | Buffer | (string | Buffer)[];
+  ca?: TrustedCertificates;
 }
 
 interface Running {

@@ -19,6 +19,7 @@ import type tls from 'node:tls';
 import { AbortedError, FerryError, NetworkError, toFerryError, tooManyRedirects } from './errors.js';
 import type { LiveSegment } from './body-pump.js';
 import type { PartFile } from './part-file.js';
+import type { TrustedCertificates } from './http-client.js';
 import { EXPIRED_LINK_STATUSES } from './segment-requests.js';
 
 /**
@@ -133,8 +134,7 @@ interface Conn {
 }
 
 export interface FastRangeClientOptions {
-  /** Certificates to trust instead of Node's roots (as tls.connect's `ca`; tests serve their own). */
-  ca?: string | Buffer | (string | Buffer)[];
+  ca?: TrustedCertificates;
 }
 
 export interface FastRangeClient {

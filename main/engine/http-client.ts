@@ -36,13 +36,15 @@ export interface HttpClient {
   destroy(): void;
 }
 
+/** Certificates to trust instead of Node's roots for https (as tls.connect's `ca`; tests serve their own). */
+export type TrustedCertificates = string | Buffer | (string | Buffer)[];
+
 export interface HttpClientOptions {
   connectTimeoutMs: number;
   /** Time allowed for response headers to arrive. */
   responseTimeoutMs: number;
   userAgent?: string;
-  /** Certificates to trust instead of Node's roots for https (tests serve their own). */
-  ca?: string | Buffer | (string | Buffer)[];
+  ca?: TrustedCertificates;
 }
 
 export const USER_AGENT = 'Ferry/0.1 (+https://github.com/ferry-dl/ferry)';

@@ -3,7 +3,7 @@
 // ends the download at once with TLS_CERTIFICATE, on either path, and leaves no file behind.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../helpers/engine-harness.js';
-import { startFaultServer, type FaultServer } from '../helpers/fault-server.js';
+import { startFaultServer, type FaultServer, type FaultServerOptions } from '../helpers/fault-server.js';
 import { randomBytesSeeded, removeTempDirs, sha256, sha256File } from '../helpers/files.js';
 import { startRedirectServer, type RedirectServer } from '../helpers/redirect-server.js';
 import { TEST_TLS } from '../helpers/tls-fixture.js';
@@ -24,8 +24,8 @@ afterEach(async () => {
 /** Node's client (got's path) sends `Connection: keep-alive`; the lean path sends no such header. */
 const lean = (r: FaultServer['requests'][number]) => r.headers.connection === undefined;
 
-async function trusted(settings: Parameters<typeof createHarness>[0] = {}): Promise<void> {
-  server = await startFaultServer({ tls: TEST_TLS });
+async function trusted(settings: Parameters<typeof createHarness>[0] = {}, serverOptions: FaultServerOptions = {}): Promise<void> {
+  server = await startFaultServer({ ...serverOptions, tls: TEST_TLS });
   h = await createHarness(settings, { ca: TEST_TLS.cert });
 }
 
@@ -99,8 +99,7 @@ describe('with the certificate trusted', () => {
   });
 
   it('replaces kept-alive TLS sockets the server closed while idle, without counting failures', async () => {
-    server = await startFaultServer({ tls: TEST_TLS, keepAliveTimeoutMs: 30 });
-    h = await createHarness({ maxRetries: 0 }, { ca: TEST_TLS.cert });
+    await trusted({ maxRetries: 0 }, { keepAliveTimeoutMs: 30 });
     const body = randomBytesSeeded(24 * MiB, 38);
     // Slow enough that sockets sit idle past the server's keep-alive timeout between pieces.
     server.setFile('/big.bin', { body, faults: { throttle: 16 * MiB } });
