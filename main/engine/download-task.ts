@@ -8,7 +8,7 @@ import { chooseFileName, partPath } from './file-name.js';
 import type { HttpClient, OpenResponse } from './http-client.js';
 import type { ChecksumAlgorithm, Download, EngineSettings, ProgressSegment, Segment } from './model.js';
 import { PartFile } from './part-file.js';
-import { moveIntoPlace, reserveName } from './place-file.js';
+import { createMakingFolder, moveIntoPlace, reserveName } from './place-file.js';
 import { planInOrder, planSegments, planSteal, splitFront } from './planner.js';
 import { checkNotAnErrorPage, checkProbeResponse, statusError } from './response-check.js';
 import { ChecksumMismatchError, PrefixHash, serverChecksum } from './checksum.js';
@@ -310,7 +310,8 @@ export class DownloadTask {
         await existing.close();
         throw new StorageError('PART_EXISTS', `${this.partPath()} already exists and is not this download's; remove it or use --overwrite.`);
       }
-      this.part = existing ?? (await PartFile.create(this.partPath()));
+      // `-o new/folder/file` makes the folder, as `-d new/folder` does.
+      this.part = existing ?? (await createMakingFolder(this.partPath()));
       // Only a file with data needs emptying: on ext4 a truncate to zero makes the close flush
       // the whole file (auto_da_alloc), and the next fsync anywhere then waits for a GiB to land.
       if (existingSize > 0) await this.part.truncate(0);

@@ -99,6 +99,12 @@ export class OutputExistsError extends FerryError {
   }
 }
 
+export class OutputIsFolderError extends FerryError {
+  constructor(path: string) {
+    super('OUTPUT_IS_FOLDER', `${path} names a folder; give -o a file name, or download into that folder with -d.`);
+  }
+}
+
 /** Thrown into workers when the user pauses, cancels or the engine closes. Never shown. */
 export class AbortedError extends FerryError {
   constructor() {
@@ -203,6 +209,11 @@ export function toFerryError(error: unknown): FerryError {
       return new StorageError('FILE_TOO_LARGE', 'The file is larger than this file system allows.', error);
     case 'ENOENT':
       return new StorageError('FOLDER_MISSING', 'The download folder or partial file no longer exists.', error);
+    case 'EISDIR':
+      // `--overwrite` onto a folder: a folder is never replaced, whatever the flag says.
+      return new StorageError('OUTPUT_IS_FOLDER', 'A folder has the name the file should get; Ferry never replaces a folder.', error);
+    case 'ENOTDIR':
+      return new StorageError('NOT_A_FOLDER', 'Part of the download folder\'s path is a file, not a folder.', error);
     default:
       break;
   }

@@ -34,7 +34,7 @@ export async function reserveName(
     try {
       // Recorded before the .part exists: a kill right after creating it must not orphan it.
       claim(candidate);
-      const part = await createMakingFolder(directory, candidate + PART_SUFFIX);
+      const part = await createMakingFolder(path.join(directory, candidate + PART_SUFFIX));
       return { fileName: candidate, part };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
@@ -44,14 +44,14 @@ export async function reserveName(
   throw new StorageError('NAME_EXHAUSTED', `Could not find a free name for ${name} in ${directory}.`);
 }
 
-/** Creates `directory/name` exclusively; the folder is made only when missing (rarely: not per file). */
-async function createMakingFolder(directory: string, name: string): Promise<PartFile> {
+/** Creates `file` exclusively; its folder is made only when missing (rarely: not per file). */
+export async function createMakingFolder(file: string): Promise<PartFile> {
   try {
-    return await PartFile.create(path.join(directory, name));
+    return await PartFile.create(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    await fs.mkdir(directory, { recursive: true });
-    return PartFile.create(path.join(directory, name));
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    return PartFile.create(file);
   }
 }
 

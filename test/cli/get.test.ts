@@ -104,6 +104,37 @@ describe('ferry get -o FILE', () => {
     expect(fs.readdirSync(dir)).toEqual(['precious.txt']);
   });
 
+  it.for([
+    ['an existing folder', false, false],
+    ['an existing folder, with --overwrite', false, true],
+    ['a path ending in a slash', true, false],
+  ] as const)('refuses -o naming %s before fetching anything, and leaves the folder as it was', async ([, slash, overwrite]) => {
+    const folder = path.join(dir, 'albums');
+    if (!slash) {
+      fs.mkdirSync(folder);
+      fs.writeFileSync(path.join(folder, 'keep.txt'), 'mine');
+    }
+    const db = path.join(home, 'state.db');
+    const args = ['get', server.url('/files/report.pdf'), '-o', slash ? folder + path.sep : folder, '--db', db];
+    const r = await runFerry(overwrite ? [...args, '--overwrite'] : args, { home });
+    expect(r.code).toBe(1);
+    const errors = lines(r.stderr);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('(OUTPUT_IS_FOLDER)');
+    expect(errors[0]).toContain('-d');
+    expect(server.totalBodyBytes('/files/report.pdf')).toBe(0);
+    expect(fs.readdirSync(dir)).toEqual(slash ? [] : ['albums']);
+    if (!slash) expect(fs.readdirSync(folder)).toEqual(['keep.txt']);
+  });
+
+  it('makes the missing folders of -o FILE, as -d does', async () => {
+    const out = path.join(dir, 'new', 'deeper', 'report.pdf');
+    const r = await runFerry(['get', server.url('/files/report.pdf'), '-o', out, '--db', path.join(home, 'state.db')], { home });
+    expect(r.code, r.stderr).toBe(0);
+    expect(await sha256File(out)).toBe(sha256(SMALL));
+    expect(fs.readdirSync(path.dirname(out))).toEqual(['report.pdf']);
+  });
+
   it('after a 404, the same command retries once the file is there, and lands it', async () => {
     const out = path.join(dir, 'later.pdf');
     const db = path.join(home, 'state.db');

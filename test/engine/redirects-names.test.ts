@@ -86,6 +86,20 @@ describe('hostile file names', () => {
     expect(await sha256File(h.pathOf(second))).toBe(sha256(body));
   });
 
+  it('never replaces a folder, even with overwrite: a typed error, the folder intact, the data kept in the .part', async () => {
+    const body = randomBytesSeeded(200_000, 9);
+    server.setFile('/photos', { body });
+    const folder = path.join(h.dir, 'photos');
+    fs.mkdirSync(folder);
+    fs.writeFileSync(path.join(folder, 'a.jpg'), 'mine');
+    const s = await h.download(server.url('/photos'), { fileName: 'photos', overwrite: true });
+    expect(s.status).toBe('failed');
+    expect(s.error?.code).toBe('OUTPUT_IS_FOLDER');
+    expect(s.error?.message).toMatch(/folder/);
+    expect(fs.readdirSync(folder)).toEqual(['a.jpg']);
+    expect(await sha256File(path.join(h.dir, 'photos.part'))).toBe(sha256(body));
+  });
+
   it('two downloads of the same name at once get different names', async () => {
     server.setFile('/same.bin', { body: randomBytesSeeded(300_000, 1), faults: { throttle: 1024 * 1024 } });
     const a = h.engine.add({ url: server.url('/same.bin'), directory: h.dir });

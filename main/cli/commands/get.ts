@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Engine } from '../../engine/engine-api.js';
-import { FerryError, OutputExistsError } from '../../engine/errors.js';
+import { FerryError, OutputExistsError, OutputIsFolderError } from '../../engine/errors.js';
 import type { Download } from '../../engine/model.js';
 import { validateUrl, maskCredentials } from '../../engine/url-policy.js';
 import type { Store } from '../../store/store.js';
@@ -73,6 +73,8 @@ const UNFINISHED = new Set(['queued', 'probing', 'downloading', 'paused', 'faile
 function toFile(store: Store, engine: Engine, raw: string, o: GetOptions): number | null {
   const url = validateUrl(raw);
   const target = path.resolve(o.output!);
+  // `-o out/` or `-o existing-folder`: the user named a folder, which is never written over.
+  if (o.output!.endsWith('/') || o.output!.endsWith(path.sep) || isFolder(target)) throw new OutputIsFolderError(target);
   const directory = path.dirname(target);
   const fileName = path.basename(target);
   const mine = (d: Download) => d.url === url && d.directory === directory && d.fileName === fileName && d.fileNameFixed;
@@ -88,6 +90,10 @@ function toFile(store: Store, engine: Engine, raw: string, o: GetOptions): numbe
     throw new OutputExistsError(target);
   }
   return engine.add({ url, directory, fileName, overwrite: Boolean(o.overwrite), connections: o.connections, checksum: o.checksum }).id;
+}
+
+function isFolder(p: string): boolean {
+  return fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
 }
 
 /** Unfinished downloads into `directory` under the server's name, by URL (the first of each). */
