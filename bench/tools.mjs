@@ -92,7 +92,7 @@ export function toolVersions(paths, ferry) {
 
 /** Where the Ferry CLI is expected after `npm run build`; rows show "not built" when it is absent. */
 export function ferryInfo(repoRoot) {
-  const bin = join(repoRoot, 'dist', 'cli', 'ferry.mjs');
+  const bin = join(repoRoot, 'dist', 'cli', 'ferry.cjs');
   return { bin, built: existsSync(bin) };
 }
 

@@ -15,7 +15,7 @@ import { parseRange } from '../helpers/http-range.js';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 /** The built CLI; FERRY_TEST_BIN points the suite at another build (e.g. one with a fix to try). */
-export const BIN = process.env.FERRY_TEST_BIN ? path.resolve(process.env.FERRY_TEST_BIN) : path.join(REPO, 'dist', 'cli', 'ferry.mjs');
+export const BIN = process.env.FERRY_TEST_BIN ? path.resolve(process.env.FERRY_TEST_BIN) : path.join(REPO, 'dist', 'cli', 'ferry.cjs');
 export const MiB = 1024 * 1024;
 export const KiB = 1024;
 
