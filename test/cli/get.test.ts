@@ -38,6 +38,16 @@ afterEach(removeTempDirs);
 
 const ESC = '\u001b';
 
+describe('the command as installed', () => {
+  it('runs through its own shebang line (its heap flags included) and lands the file byte-identical', async () => {
+    const out = path.join(dir, 'direct.bin');
+    const r = await runFerry(['get', server.url('/big.bin'), '-o', out, '-c', '16', '--db', path.join(home, 'state.db')], { home, direct: true });
+    expect(r.code, r.stderr).toBe(0);
+    expect(await sha256File(out)).toBe(sha256(BIG));
+    expect(fs.readdirSync(dir)).toEqual(['direct.bin']);
+  });
+});
+
 describe('ferry get -o FILE', () => {
   it('downloads with 4 connections to exactly FILE, byte-identical, leaving no .part', async () => {
     const out = path.join(dir, 'out.bin');

@@ -93,6 +93,8 @@ export interface SpawnOptions {
   env?: Record<string, string | undefined>;
   /** A scratch folder standing in for the user's home, so no test touches the real data folder. */
   home: string;
+  /** Run the file itself, through its shebang line, as a shell or npm's link does. */
+  direct?: boolean;
 }
 
 export function startFerry(args: string[], opts: SpawnOptions): FerryProcess {
@@ -107,7 +109,8 @@ export function startFerry(args: string[], opts: SpawnOptions): FerryProcess {
     ...opts.env,
   };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? opts.home, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [cmd, argv] = opts.direct ? [BIN, args] : [process.execPath, [BIN, ...args]];
+  const child = spawn(cmd, argv, { cwd: opts.cwd ?? opts.home, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (s: string) => (stdout += s));
