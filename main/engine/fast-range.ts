@@ -154,7 +154,8 @@ export function createFastRangeClient(clientOptions: FastRangeClientOptions = {}
 
   const takeSlab = () => freeSlabs.pop() ?? Buffer.allocUnsafeSlow(SLAB);
   const giveSlab = (b: Buffer) => {
-    if (freeSlabs.length < MAX_FREE_SLABS) freeSlabs.push(b);
+    // Only slabs go back to the pool: a probe's late TLS records come in copies of their own size.
+    if (b.length === SLAB && freeSlabs.length < MAX_FREE_SLABS) freeSlabs.push(b);
   };
   const writesAllowed = () => (all.size > ONE_WRITE_ABOVE ? 1 : MAX_WRITES);
 

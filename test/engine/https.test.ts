@@ -63,10 +63,14 @@ describe('with the certificate trusted', () => {
     const sizes = [0, 1, 16 * 1024 - 1, 16 * 1024, 16 * 1024 + 1, 100_000, 256 * 1024, 256 * 1024 + 1, 700_001];
     const bodies = sizes.map((n, i) => randomBytesSeeded(n, 40 + i));
     bodies.forEach((body, i) => server.setFile(`/f${i}.bin`, { body }));
-    for (const [i, body] of bodies.entries()) {
-      const s = await h.download(server.url(`/f${i}.bin`), { connections: 1 });
-      expect(s.status, `${sizes[i]} bytes: ${JSON.stringify(s.error)}`).toBe('completed');
-      expect(await sha256File(h.pathOf(s)), `${sizes[i]} bytes`).toBe(sha256(body));
+    // Three rounds over the same kept-alive connection: whether TLS hands on late records
+    // depends on timing, and what a probe did to the connection shows in the requests after it.
+    for (let round = 0; round < 3; round++) {
+      for (const [i, body] of bodies.entries()) {
+        const s = await h.download(server.url(`/f${i}.bin`), { connections: 1 });
+        expect(s.status, `${sizes[i]} bytes, round ${round}: ${JSON.stringify(s.error)}`).toBe('completed');
+        expect(await sha256File(h.pathOf(s)), `${sizes[i]} bytes`).toBe(sha256(body));
+      }
     }
     expect(server.requests.every(lean)).toBe(true);
   });
