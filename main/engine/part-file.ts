@@ -1,5 +1,6 @@
 // The `<name>.part` file a download writes into: positional writes of coalesced buffers from many
 // connections into one handle, a flush before a checkpoint claims bytes, and a size check on resume.
+import { writevSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { toFerryError } from './errors.js';
@@ -31,6 +32,20 @@ export class PartFile {
     let pending = buffers;
     while (pending.length > 0) {
       const { bytesWritten } = await this.handle.writev(pending, pos);
+      pos += bytesWritten;
+      pending = dropBytes(pending, bytesWritten);
+    }
+  }
+
+  /**
+   * The same as `write`, done on the calling thread: the caller waits for the copy into the page
+   * cache instead of handing it to libuv's thread pool (see fast-range.ts for when that pays).
+   */
+  writeNow(buffers: Buffer[], position: number): void {
+    let pos = position;
+    let pending = buffers;
+    while (pending.length > 0) {
+      const bytesWritten = writevSync(this.handle.fd, pending, pos);
       pos += bytesWritten;
       pending = dropBytes(pending, bytesWritten);
     }
