@@ -39,6 +39,12 @@ export async function runCli(argv: string[]): Promise<number> {
     .option('-d, --dir <dir>', 'download folder (default: the current folder)')
     .option('-c, --connections <n>', `connections per download (1-${MAX_CONNECTIONS})`, intInRange(1, MAX_CONNECTIONS), 8)
     .option('-j, --jobs <n>', 'downloads at once', intInRange(1, 100), 3)
+    .option(
+      '--fewer-connections-above <MiB/s>',
+      'when a download runs faster than this, try 2 connections and keep to them if they are as fast (0: always use all)',
+      intInRange(0, 1_000_000),
+      200,
+    )
     .option('-i, --input-file <file>', 'read URLs from a file, one per line')
     .option('--checksum <alg=hex>', 'verify the file before it gets its name (sha-256, sha-512, sha-1 or md5; one URL only)')
     .option('--overwrite', 'replace an existing output file')

@@ -13,6 +13,7 @@ import { planInOrder, planSegments, planSteal, splitFront } from './planner.js';
 import { checkNotAnErrorPage, checkProbeResponse, statusError } from './response-check.js';
 import { ChecksumMismatchError, PrefixHash, serverChecksum } from './checksum.js';
 import { HashFollower } from './hash-follower.js';
+import { ConnectionGovernor, GOVERNOR_DEFAULTS } from './connection-governor.js';
 import { fastPathServes, NotFastError, type FastAnswer, type FastRangeClient } from './fast-range.js';
 import { USER_AGENT } from './http-client.js';
 import { checkRangeResponse, ifRangeValidator } from './response-check.js';
@@ -91,6 +92,10 @@ export class DownloadTask {
   private startedAt = performance.now();
   /** For big files: a worker thread hashes the in-order prefix from disk as it grows. */
   private follower: HashFollower | null = null;
+  /** How many connections to keep busy (fewer when they are as fast: connection-governor.ts). */
+  private governor = new ConnectionGovernor({ ...GOVERNOR_DEFAULTS, max: 1, fastAbove: 0 });
+  /** Connections are being added (after the current read), up to the governor's target. */
+  private adding = false;
 
   constructor(
     readonly download: Download,
@@ -195,6 +200,7 @@ export class DownloadTask {
     }
     if (first) this.spawn(first.segment, first.response);
     const wanted = this.mode === 'single' ? 1 : this.download.connections;
+    this.governor = new ConnectionGovernor({ ...GOVERNOR_DEFAULTS, max: wanted, fastAbove: this.deps.settings.connectionTrialAbove });
     while (this.liveWorkers.size < wanted && this.spawn(null, null));
     while (this.workers.size > 0) await Promise.race(this.workers);
     if (this.stopped) throw new AbortedError();
@@ -396,6 +402,8 @@ export class DownloadTask {
         res = null;
         seg.worker = null;
         if (!done || worker.controller.signal.aborted) return;
+        // Fewer connections are as fast: this one steps out between pieces.
+        if (this.liveWorkers.size > this.governor.target) return;
         seg = this.pick();
         if (seg) {
           seg.worker = worker;
@@ -491,7 +499,18 @@ export class DownloadTask {
     this.dirty = true;
     this.prefixHash?.offer(buffers, position);
     this.follower?.advance(this.inOrderBytes());
+    if (this.governor.update(performance.now(), this.received, this.liveWorkers.size) > this.liveWorkers.size) this.addConnections();
   };
+
+  /** Starts connections up to the governor's target; after the read that asked (not inside it). */
+  private addConnections(): void {
+    if (this.adding || this.mode !== 'ranges') return;
+    this.adding = true;
+    queueMicrotask(() => {
+      this.adding = false;
+      while (this.liveWorkers.size < this.governor.target && this.spawn(null, null));
+    });
+  }
 
   /**
    * The rest of a segment through the lean path, when it applies. False when it does not (a URL
@@ -658,6 +677,8 @@ export class DownloadTask {
    * lost), between 4 and 64 MiB.
    */
   private pieceSize(): number {
+    // A trial of fewer connections may start soon: let connections step out within a short piece.
+    if (this.governor.shortPieces(performance.now(), this.received)) return MIN_PIECE;
     const elapsed = (performance.now() - this.startedAt) / 1000;
     const perConnection = elapsed > 0.05 ? this.received / elapsed / Math.max(1, this.liveWorkers.size) : 0;
     if (!perConnection || this.ttfbMs === null) return MIN_PIECE;

@@ -25,7 +25,7 @@ import { EXPIRED_LINK_STATUSES } from './segment-requests.js';
 /**
  * Each connection reads into a 256 KiB slab and writes full slabs (fewer, larger writes cost the
  * least CPU per GiB). Writes in flight per request before the socket stops reading (the disk sets
- * the pace): two, and one past 8 open connections, so that 16 connections hold about 8 MiB of
+ * the pace): two, and one past 8 busy connections, so that 16 connections hold about 8 MiB of
  * slabs. Measured here at 16 connections, against 128 KiB slabs with two writes in flight (the
  * same memory): a GiB in 1.95-2.14 s instead of 2.36-2.57 s, peak within the same 78-79 MiB.
  */
@@ -33,7 +33,7 @@ const SLAB = 256 * 1024;
 const MAX_WRITES = 2;
 const ONE_WRITE_ABOVE = 8;
 /**
- * With this many open connections or fewer, a full slab is written on the main thread, as curl
+ * With this many busy connections or fewer, a full slab is written on the main thread, as curl
  * does, instead of in libuv's thread pool. Handing a write to the pool wakes a thread, which on
  * this 2-core machine costs about what the copy into the page cache does, and with one
  * connection the socket waits for those round trips. Measured (a GiB on one connection, 5
@@ -173,10 +173,19 @@ export function createFastRangeClient(clientOptions: FastRangeClientOptions = {}
     // Only slabs go back to the pool: a probe's late TLS records come in copies of their own size.
     if (b.length === SLAB && freeSlabs.length < MAX_FREE_SLABS) freeSlabs.push(b);
   };
-  const writesAllowed = () => (all.size > ONE_WRITE_ABOVE ? 1 : MAX_WRITES);
+  /**
+   * Sockets with a request on them. Idle kept-alive ones do not count: a download that keeps to
+   * fewer connections (connection-governor.ts) leaves the others open for later.
+   */
+  let busy = 0;
+  const setReader = (c: Conn, reader: Reader | null) => {
+    busy += (reader ? 1 : 0) - (c.reader ? 1 : 0);
+    c.reader = reader;
+  };
+  const writesAllowed = () => (busy > ONE_WRITE_ABOVE ? 1 : MAX_WRITES);
   /** Until when slabs go to the thread pool whatever the count (a write inline was slow). */
   let inlineAfter = 0;
-  const writesInline = () => all.size <= INLINE_UP_TO && performance.now() >= inlineAfter;
+  const writesInline = () => busy <= INLINE_UP_TO && performance.now() >= inlineAfter;
 
   /** A kept-alive socket for this origin, or a new one; `reused` tells which. */
   function connect(url: URL, timeoutMs: number): { conn: Conn; reused: boolean } {
@@ -236,7 +245,7 @@ export function createFastRangeClient(clientOptions: FastRangeClientOptions = {}
   }
 
   function release(c: Conn): void {
-    c.reader = null;
+    setReader(c, null);
     if (destroyed || c.socket.destroyed) return;
     const list = idle.get(c.origin) ?? [];
     if (list.length >= MAX_IDLE_PER_ORIGIN) {
@@ -294,7 +303,7 @@ export function createFastRangeClient(clientOptions: FastRangeClientOptions = {}
         if (conn.reader === reader) {
           if (!failure && headerDone && bodyLeft === 0 && keepAlive) release(conn);
           else {
-            conn.reader = null;
+            setReader(conn, null);
             conn.socket.destroy();
           }
         }
@@ -549,7 +558,7 @@ export function createFastRangeClient(clientOptions: FastRangeClientOptions = {}
       const onAbort = () => {
         finish(new AbortedError());
         if (conn.reader === reader) {
-          conn.reader = null;
+          setReader(conn, null);
           conn.socket.destroy();
         }
       };
@@ -557,7 +566,7 @@ export function createFastRangeClient(clientOptions: FastRangeClientOptions = {}
       const answerTimer = setTimeout(() => {
         if (!headerDone) reader.closed(new NetworkError('TIMEOUT', 'The server did not answer in time.'));
       }, r.connectTimeoutMs + r.idleTimeoutMs);
-      conn.reader = reader;
+      setReader(conn, reader);
       conn.socket.setTimeout(r.idleTimeoutMs);
       const head =
         `GET ${r.url.pathname}${r.url.search} HTTP/1.1\r\nHost: ${r.url.host}\r\n` +

@@ -132,6 +132,11 @@ export interface EngineSettings {
   recordSha256: boolean;
   /** http(s) answers that are simple 200s and 206s skip got and the HTTP parser (fast-range.ts). */
   fastPath: boolean;
+  /**
+   * Bytes per second from which a download tries two connections for a moment and keeps to them
+   * when they are as fast as all of them (connection-governor.ts); 0: always use every connection.
+   */
+  connectionTrialAbove: number;
 }
 
 export const DEFAULT_SETTINGS: EngineSettings = {
@@ -150,6 +155,7 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   spaceCheckIntervalMs: 2000,
   recordSha256: true,
   fastPath: true,
+  connectionTrialAbove: 200 * 1024 * 1024,
 };
 
 export const MIN_CONNECTIONS = 1;

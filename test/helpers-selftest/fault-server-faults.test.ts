@@ -166,6 +166,15 @@ describe('throttle', () => {
     expect(res.elapsedMs).toBeLessThan(5000);
   });
 
+  it('sharedThrottle holds all responses together to the rate: four at once take four times one', async () => {
+    // 4 × 64 KiB at 256 KiB/s shared: about 1 s, where a per-response limit would take 0.25 s.
+    const url = serve({ sharedThrottle: 256 * 1024 });
+    const started = performance.now();
+    const all = await Promise.all([0, 1, 2, 3].map((i) => httpGet(url, { headers: { Range: `bytes=${i * 65536}-${i * 65536 + 65535}` } })));
+    all.forEach((res, i) => expect(res.body.equals(body.subarray(i * 65536, (i + 1) * 65536))).toBe(true));
+    expect(performance.now() - started).toBeGreaterThan(700);
+  });
+
   it('composes with dropAfter', async () => {
     const res = await httpGet(serve({ throttle: 100_000, dropAfter: { bytes: 10_000 } }));
     expect(res.complete).toBe(false);

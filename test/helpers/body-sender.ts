@@ -19,14 +19,34 @@ export interface SendPlan {
   /** Bytes after which nothing more is sent, until the client gives up or the server closes. */
   stallAt?: number | undefined;
   throttle?: number | undefined;
+  /** Paces this body together with others (a limit they share); see SharedPacer. */
+  shared?: SharedPacer | undefined;
   /** Called with the offset in `data` and length of every chunk the socket accepted. */
   onSent: (offset: number, length: number) => void;
 }
 
+/**
+ * One rate for several bodies: each chunk reserves its slot behind the last one reserved, so the
+ * bodies together never go faster than `rate`, however many there are. Time nobody used is not
+ * banked (no burst after a pause).
+ */
+export class SharedPacer {
+  private next = 0;
+  constructor(readonly rate: number) {}
+
+  /** When `n` more bytes may go out (a performance.now() time). */
+  reserve(n: number): number {
+    const at = Math.max(performance.now(), this.next);
+    this.next = at + (n / this.rate) * 1000;
+    return at;
+  }
+}
+
 export async function sendBody(res: ServerResponse, plan: SendPlan): Promise<void> {
-  const { data, dropAt, stallAt, throttle } = plan;
+  const { data, dropAt, stallAt, throttle, shared } = plan;
   const limit = Math.min(data.length, dropAt?.bytes ?? Infinity, stallAt ?? Infinity);
-  const tick = throttle ? Math.max(1, Math.min(CHUNK, Math.round(throttle / TICKS_PER_SECOND))) : CHUNK;
+  const slowest = Math.min(throttle ?? Infinity, shared?.rate ?? Infinity);
+  const tick = Number.isFinite(slowest) ? Math.max(1, Math.min(CHUNK, Math.round(slowest / TICKS_PER_SECOND))) : CHUNK;
   const startedAt = performance.now();
   // Headers go out now even if no body byte ever does ("cut after 0 bytes" still shows a status).
   res.flushHeaders();
@@ -44,6 +64,11 @@ export async function sendBody(res: ServerResponse, plan: SendPlan): Promise<voi
     }
     const at = sent;
     const n = Math.min(tick, limit - sent);
+    if (shared) {
+      const wait = shared.reserve(n) - performance.now();
+      if (wait > 0) await sleep(wait);
+      if (res.destroyed) return;
+    }
     // Counted in the callback: it runs once the kernel has taken the bytes, and with an error
     // (so not counted) when the connection died first.
     let more = true;

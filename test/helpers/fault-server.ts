@@ -7,7 +7,7 @@ import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { sendBody } from './body-sender.js';
+import { SharedPacer, sendBody } from './body-sender.js';
 import { CoverageCounter } from './byte-intervals.js';
 import type { Faults, FileSpec, RequestRecord } from './fault-types.js';
 import { ifRangeMatches, parseRange } from './http-range.js';
@@ -64,6 +64,8 @@ interface ServedFile {
   drops: number;
   stalls: number;
   changed: boolean;
+  /** The rate all of the file's responses share (faults.sharedThrottle). */
+  pacer: SharedPacer | null;
 }
 
 // Each version of each file gets its own Last-Modified, a minute after the previous one, so a
@@ -142,7 +144,10 @@ export async function startFaultServer(opts: FaultServerOptions = {}): Promise<F
       bodyBytesSent: 0,
       headers: req.headers,
       connection: socketIds.get(req.socket) ?? 0,
+      receivedAt: performance.now(),
+      endedAt: null,
     };
+    res.once('close', () => (record.endedAt = performance.now()));
     if (typeof req.headers.range === 'string') record.range = req.headers.range;
     const ifRange = req.headers['if-range'];
     if (typeof ifRange === 'string') record.ifRange = ifRange;
@@ -231,6 +236,7 @@ export async function startFaultServer(opts: FaultServerOptions = {}): Promise<F
       dropAt: dropNow ? { bytes: drop.bytes, mode: drop.mode ?? 'fin' } : undefined,
       stallAt: stallNow ? stall.bytes : undefined,
       throttle: faults.throttle,
+      shared: faults.sharedThrottle ? (file.pacer ??= new SharedPacer(faults.sharedThrottle)) : undefined,
       onSent: (at, length) => {
         record.bodyBytesSent += length;
         const start = offset + at;
@@ -265,12 +271,13 @@ export async function startFaultServer(opts: FaultServerOptions = {}): Promise<F
         drops: 0,
         stalls: 0,
         changed: false,
+        pacer: null,
       });
     },
     setFaults(path, faults) {
       const file = files.get(normalizePath(path));
       if (!file) throw new Error(`no file at ${path}`);
-      Object.assign(file, { faults: faults ?? {}, requests: 0, statusesSent: 0, drops: 0, stalls: 0 });
+      Object.assign(file, { faults: faults ?? {}, requests: 0, statusesSent: 0, drops: 0, stalls: 0, pacer: null });
     },
     removeFile(path) {
       files.delete(normalizePath(path));

@@ -19,6 +19,11 @@ export interface Faults {
   status?: { code: number; times: number; retryAfter?: string };
   /** Bytes per second, per response (so per connection), paced in small ticks. */
   throttle?: number;
+  /**
+   * Bytes per second for all of the file's responses together, however many connections ask: a
+   * saturated link or a busy server, where more connections add nothing.
+   */
+  sharedThrottle?: number;
   /** Content-Range reports an exclusive end (`bytes 0-100/1000` for 100 bytes). */
   contentRangeOffByOne?: boolean;
   /** Content-Range without the unit (`0-99/1000`). */
@@ -64,4 +69,7 @@ export interface RequestRecord {
   headers: IncomingHttpHeaders;
   /** Which TCP connection served it (1, 2, ...): keep-alive reuse shows as repeated ids. */
   connection: number;
+  /** When the request arrived, and when its response ended (sent, cut or abandoned): performance.now(). */
+  receivedAt: number;
+  endedAt: number | null;
 }

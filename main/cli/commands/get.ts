@@ -16,6 +16,8 @@ export interface GetOptions {
   output?: string;
   dir?: string;
   connections: number;
+  /** MiB/s from which a download tries two connections (0: never); see connection-governor.ts. */
+  fewerConnectionsAbove: number;
   jobs: number;
   inputFile?: string;
   overwrite?: boolean;
@@ -33,7 +35,11 @@ export async function runGet(o: GetOptions): Promise<number> {
   if (o.checksum !== undefined && urls.length !== 1) return usage('--checksum takes exactly one URL.');
 
   const store = openStore(o.db);
-  const engine = openEngine(store, { maxConcurrent: o.jobs, connections: o.connections });
+  const engine = openEngine(store, {
+    maxConcurrent: o.jobs,
+    connections: o.connections,
+    connectionTrialAbove: o.fewerConnectionsAbove * 1024 * 1024,
+  });
   let failures = 0;
   const ids: number[] = [];
   try {
