@@ -499,7 +499,10 @@ export class DownloadTask {
     this.dirty = true;
     this.prefixHash?.offer(buffers, position);
     this.follower?.advance(this.inOrderBytes());
-    if (this.governor.update(performance.now(), this.received, this.liveWorkers.size) > this.liveWorkers.size) this.addConnections();
+    // Only when the target rises: a connection that gave up (its retries ran out) is not replaced
+    // here, or a range the server keeps failing would be asked again at every landing write.
+    const before = this.governor.target;
+    if (this.governor.update(performance.now(), this.received, this.liveWorkers.size) > before) this.addConnections();
   };
 
   /** Starts connections up to the governor's target; after the read that asked (not inside it). */

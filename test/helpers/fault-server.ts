@@ -191,6 +191,10 @@ export async function startFaultServer(opts: FaultServerOptions = {}): Promise<F
       res.setHeader('Content-Range', `bytes */${size}`);
       return void empty(res, record, 416);
     }
+    const broken = faults.brokenByte;
+    if (broken && range.kind === 'partial' && range.start <= broken.at && broken.at <= range.end) {
+      return void empty(res, record, broken.status);
+    }
 
     let data = body;
     let offset = 0;

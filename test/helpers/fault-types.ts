@@ -24,6 +24,11 @@ export interface Faults {
    * saturated link or a busy server, where more connections add nothing.
    */
   sharedThrottle?: number;
+  /**
+   * Range requests that cover this byte are answered with `status`, every time: a damaged disk or
+   * a broken shard behind a CDN. (A whole-file GET is served.)
+   */
+  brokenByte?: { at: number; status: number };
   /** Content-Range reports an exclusive end (`bytes 0-100/1000` for 100 bytes). */
   contentRangeOffByOne?: boolean;
   /** Content-Range without the unit (`0-99/1000`). */
