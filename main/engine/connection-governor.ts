@@ -57,7 +57,7 @@ type State =
   | { phase: 'trial'; allRate: number; from: number; bytes: number }
   | { phase: 'decided'; until: number };
 
-/** A trial's outcome, for the task's log and the tests. */
+/** A trial's outcome (kept for the tests: the rates it compared and what it chose). */
 export interface GovernorDecision {
   allRate: number;
   fewerRate: number;
