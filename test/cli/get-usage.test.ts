@@ -51,6 +51,8 @@ describe.concurrent('ferry get: usage errors exit 2', () => {
     ['-c 0', ['get', 'http://127.0.0.1:1/a', '-c', '0', '-d', 'DIR']],
     ['-c 33', ['get', 'http://127.0.0.1:1/a', '-c', '33', '-d', 'DIR']],
     ['-j 0', ['get', 'http://127.0.0.1:1/a', '-j', '0', '-d', 'DIR']],
+    ['--fewer-connections-above -1', ['get', 'http://127.0.0.1:1/a', '--fewer-connections-above', '-1', '-d', 'DIR']],
+    ['--fewer-connections-above fast', ['get', 'http://127.0.0.1:1/a', '--fewer-connections-above', 'fast', '-d', 'DIR']],
     ['no URL at all', ['get', '-d', 'DIR']],
     ['an unknown option', ['get', 'http://127.0.0.1:1/a', '--frobnicate', '-d', 'DIR']],
     ['a download id that is not a number', ['pause', 'abc']],
