@@ -17,6 +17,11 @@ export interface AppSettings {
   downloadDirectory: string;
   maxConcurrent: number;
   connections: number;
+  /**
+   * A fast download tries two connections and keeps to them when they are as fast as all of them
+   * (the engine's connection trial); off: every download keeps all its connections busy.
+   */
+  adaptiveConnections: boolean;
   /** What dropping or pasting links does: open the Add dialog, or add straight away. */
   dropAction: DropAction;
   /** Closing the window keeps downloads running in the tray. */

@@ -1,4 +1,5 @@
-// The settings the window shows: the engine's own (max concurrent, connections) plus the app's
+// The settings the window shows: the engine's own (max concurrent, connections, the connection
+// trial as on or off) plus the app's
 // (folder, drop action, tray, notifications, theme), stored as JSON values beside the engine's in
 // the same SQLite table. Values read back are validated; anything damaged falls back to the default.
 import path from 'node:path';
@@ -6,6 +7,7 @@ import { z } from 'zod';
 import type { Engine } from '../engine/engine-api.js';
 import type { Store } from '../store/store.js';
 import type { AppSettings } from '../../preload/contract.js';
+import { DEFAULT_SETTINGS, type EngineSettings } from '../engine/model.js';
 
 /** What the renderer may change; the folder changes only through the picker in main. */
 export type SettingsPatch = Partial<Omit<AppSettings, 'downloadDirectory'>>;
@@ -65,6 +67,7 @@ export function createAppSettings(deps: AppSettingsDeps): AppSettingsService {
         downloadDirectory: read('downloadDirectory', deps.defaultDirectory),
         maxConcurrent: engineSettings.maxConcurrent,
         connections: engineSettings.connections,
+        adaptiveConnections: engineSettings.connectionTrialAbove > 0,
         dropAction: read('dropAction', APP_DEFAULTS.dropAction),
         keepRunningInTray: read('keepRunningInTray', APP_DEFAULTS.keepRunningInTray),
         notifications: read('notifications', APP_DEFAULTS.notifications),
@@ -72,10 +75,11 @@ export function createAppSettings(deps: AppSettingsDeps): AppSettingsService {
       };
     },
     update(patch) {
-      const { maxConcurrent, connections, ...app } = patch;
-      const enginePatch: { maxConcurrent?: number; connections?: number } = {};
+      const { maxConcurrent, connections, adaptiveConnections, ...app } = patch;
+      const enginePatch: Partial<EngineSettings> = {};
       if (maxConcurrent !== undefined) enginePatch.maxConcurrent = maxConcurrent;
       if (connections !== undefined) enginePatch.connections = connections;
+      if (adaptiveConnections !== undefined) enginePatch.connectionTrialAbove = adaptiveConnections ? DEFAULT_SETTINGS.connectionTrialAbove : 0;
       store.transaction(() => {
         // The engine persists its own keys and reschedules when maxConcurrent grows.
         if (Object.keys(enginePatch).length) engine.updateSettings(enginePatch);

@@ -52,6 +52,7 @@ export const moveRequest = z.strictObject({ id: downloadId, toIndex: z.int().min
 export const settingsPatch = z.strictObject({
   maxConcurrent: z.int().min(1).max(100).optional(),
   connections: connections.optional(),
+  adaptiveConnections: z.boolean().optional(),
   dropAction: z.enum(['ask', 'add']).optional(),
   keepRunningInTray: z.boolean().optional(),
   notifications: z.boolean().optional(),

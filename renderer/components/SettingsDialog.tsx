@@ -37,6 +37,16 @@ export function SettingsDialog() {
           <label htmlFor={`${id}-conns`}>Connections per download</label>
           <NumberField id={`${id}-conns`} value={settings.connections} min={1} max={32} onCommit={(connections) => void actions.updateSettings({ connections })} />
 
+          <span />
+          <label className="check" title="A download faster than 200 MiB/s tries two connections for a moment, and keeps to two when they fetch it as fast as all of them. Checked again every minute.">
+            <input
+              type="checkbox"
+              checked={settings.adaptiveConnections}
+              onChange={(e) => void actions.updateSettings({ adaptiveConnections: e.target.checked })}
+            />
+            Use fewer connections when they are as fast
+          </label>
+
           <label htmlFor={`${id}-drop`}>Dropped or pasted links</label>
           <select
             id={`${id}-drop`}

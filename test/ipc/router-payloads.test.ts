@@ -74,6 +74,8 @@ const BAD: Record<Method, unknown[]> = {
     { maxConcurrent: 1.5 },
     { connections: 64 },
     { keepRunningInTray: 'true' },
+    { adaptiveConnections: 'no' },
+    { connectionTrialAbove: 0 },
     { notifications: 1 },
     { __proto__: { theme: 'dark' }, polluted: true },
   ],

@@ -20,6 +20,7 @@ describe('settings over the router', () => {
       downloadDirectory: h.downloadsDir,
       maxConcurrent: 3,
       connections: 8,
+      adaptiveConnections: true,
       dropAction: 'ask',
       keepRunningInTray: true,
       notifications: true,
@@ -31,10 +32,11 @@ describe('settings over the router', () => {
   it('updates engine and app settings and keeps them across a restart', async () => {
     h = await createHarness();
     const dir = h.dir;
-    const patch = { maxConcurrent: 5, connections: 4, dropAction: 'add', keepRunningInTray: false, notifications: false, theme: 'dark' } as const;
+    const patch = { maxConcurrent: 5, connections: 4, adaptiveConnections: false, dropAction: 'add', keepRunningInTray: false, notifications: false, theme: 'dark' } as const;
     const updated = await h.call<AppSettings>('settings:update', patch);
     expect(updated).toMatchObject(patch);
-    expect(h.engine.settings()).toMatchObject({ maxConcurrent: 5, connections: 4 });
+    // Off: no download tries fewer connections, whatever its speed.
+    expect(h.engine.settings()).toMatchObject({ maxConcurrent: 5, connections: 4, connectionTrialAbove: 0 });
     const partial = await h.call<AppSettings>('settings:update', { theme: 'light' });
     expect(partial).toMatchObject({ ...patch, theme: 'light' });
     await h.close();
@@ -68,5 +70,15 @@ describe('settings over the router', () => {
       dropAction: 'ask',
     });
     expect(path.isAbsolute(h.downloadsDir)).toBe(true);
+  });
+});
+
+describe('fewer connections when they are as fast', () => {
+  it('turned back on, the engine tries them again from its default speed', async () => {
+    h = await createHarness();
+    await h.call<AppSettings>('settings:update', { adaptiveConnections: false });
+    const on = await h.call<AppSettings>('settings:update', { adaptiveConnections: true });
+    expect(on.adaptiveConnections).toBe(true);
+    expect(h.engine.settings().connectionTrialAbove).toBe(200 * 1024 * 1024);
   });
 });

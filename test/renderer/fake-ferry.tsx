@@ -8,6 +8,7 @@ export const SETTINGS: AppSettings = {
   downloadDirectory: '/home/ada/Downloads',
   maxConcurrent: 3,
   connections: 8,
+  adaptiveConnections: true,
   dropAction: 'ask',
   keepRunningInTray: true,
   notifications: true,

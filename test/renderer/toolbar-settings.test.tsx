@@ -92,9 +92,16 @@ describe('settings', () => {
     fireEvent.blur(within(dialog).getByLabelText('Connections per download')); // out of range: reverted, not sent
     fireEvent.change(within(dialog).getByLabelText('Dropped or pasted links'), { target: { value: 'add' } });
     fireEvent.click(within(dialog).getByLabelText(/Keep downloading in the tray/));
+    fireEvent.click(within(dialog).getByLabelText('Use fewer connections when they are as fast'));
     fireEvent.change(within(dialog).getByLabelText('Theme'), { target: { value: 'dark' } });
     await waitFor(() => expect(document.documentElement.dataset.theme).toBe('dark'));
-    expect(fake.callsOf('updateSettings')).toEqual([{ maxConcurrent: 5 }, { dropAction: 'add' }, { keepRunningInTray: false }, { theme: 'dark' }]);
+    expect(fake.callsOf('updateSettings')).toEqual([
+      { maxConcurrent: 5 },
+      { dropAction: 'add' },
+      { keepRunningInTray: false },
+      { adaptiveConnections: false },
+      { theme: 'dark' },
+    ]);
     expect((within(dialog).getByLabelText('Connections per download') as HTMLInputElement).value).toBe('8');
 
     fireEvent.change(within(dialog).getByLabelText('Theme'), { target: { value: 'system' } });
