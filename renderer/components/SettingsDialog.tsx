@@ -1,7 +1,7 @@
 // The settings. Each change goes to main at once (no Save button to forget); main validates,
 // stores, and answers with the settings as they now are, which is what the panel then shows.
 import { useId } from 'react';
-import type { DropAction, Theme } from '../../preload/contract.js';
+import type { AppSettings, DropAction, Theme } from '../../preload/contract.js';
 import { actions } from '../actions.js';
 import { useSettings } from '../state/settings-store.js';
 import { useUi } from '../state/ui-store.js';
@@ -37,15 +37,13 @@ export function SettingsDialog() {
           <label htmlFor={`${id}-conns`}>Connections per download</label>
           <NumberField id={`${id}-conns`} value={settings.connections} min={1} max={32} onCommit={(connections) => void actions.updateSettings({ connections })} />
 
-          <span />
-          <label className="check" title="A download faster than 200 MiB/s tries two connections for a moment, and keeps to two when they fetch it as fast as all of them. Checked again every minute.">
-            <input
-              type="checkbox"
-              checked={settings.adaptiveConnections}
-              onChange={(e) => void actions.updateSettings({ adaptiveConnections: e.target.checked })}
-            />
+          <Check
+            settings={settings}
+            name="adaptiveConnections"
+            title="A download faster than 200 MiB/s tries two connections for a moment, and keeps to two when they fetch it as fast as all of them. Checked again every minute."
+          >
             Use fewer connections when they are as fast
-          </label>
+          </Check>
 
           <label htmlFor={`${id}-drop`}>Dropped or pasted links</label>
           <select
@@ -64,25 +62,13 @@ export function SettingsDialog() {
             <option value="dark">Dark</option>
           </select>
 
-          <span />
-          <label className="check">
-            <input
-              type="checkbox"
-              checked={settings.keepRunningInTray}
-              onChange={(e) => void actions.updateSettings({ keepRunningInTray: e.target.checked })}
-            />
+          <Check settings={settings} name="keepRunningInTray">
             Keep downloading in the tray when the window is closed
-          </label>
+          </Check>
 
-          <span />
-          <label className="check">
-            <input
-              type="checkbox"
-              checked={settings.notifications}
-              onChange={(e) => void actions.updateSettings({ notifications: e.target.checked })}
-            />
+          <Check settings={settings} name="notifications">
             Notify me when a download finishes or fails
-          </label>
+          </Check>
         </div>
       )}
       <footer className="dialog-buttons">
@@ -91,5 +77,20 @@ export function SettingsDialog() {
         </button>
       </footer>
     </Modal>
+  );
+}
+
+type OnOff = 'adaptiveConnections' | 'keepRunningInTray' | 'notifications';
+
+/** An on/off setting: a checkbox in the grid's second column, sent to main when clicked. */
+function Check({ settings, name, title, children }: { settings: AppSettings; name: OnOff; title?: string; children: string }) {
+  return (
+    <>
+      <span />
+      <label className="check" title={title}>
+        <input type="checkbox" checked={settings[name]} onChange={(e) => void actions.updateSettings({ [name]: e.target.checked })} />
+        {children}
+      </label>
+    </>
   );
 }
