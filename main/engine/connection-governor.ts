@@ -78,6 +78,13 @@ export class ConnectionGovernor {
     return this.current;
   }
 
+  /** 'trying' while connections step out or two are measured; 'fewer' while two are kept. */
+  get trial(): 'trying' | 'fewer' | null {
+    const phase = this.state.phase;
+    if (phase === 'shedding' || phase === 'trial') return 'trying';
+    return phase === 'decided' && this.current < this.config.max ? 'fewer' : null;
+  }
+
   private get enabled(): boolean {
     return this.config.fastAbove > 0 && this.config.max > this.config.fewer;
   }

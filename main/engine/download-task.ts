@@ -6,7 +6,7 @@ import { pumpBody, type LiveSegment } from './body-pump.js';
 import { AbortedError, FerryError, FileChangedError, RangeUnsupportedError, StorageError, toFerryError } from './errors.js';
 import { chooseFileName, partPath } from './file-name.js';
 import type { HttpClient, OpenResponse } from './http-client.js';
-import type { ChecksumAlgorithm, Download, EngineSettings, ProgressSegment, Segment } from './model.js';
+import type { ChecksumAlgorithm, ConnectionTrial, Download, EngineSettings, ProgressSegment, Segment } from './model.js';
 import { PartFile } from './part-file.js';
 import { createMakingFolder, moveIntoPlace, reserveName } from './place-file.js';
 import { planInOrder, planSegments, planSteal, splitFront } from './planner.js';
@@ -117,6 +117,11 @@ export class DownloadTask {
 
   activeConnections(): number {
     return this.liveWorkers.size;
+  }
+
+  /** Fewer connections than allowed on purpose (a trial, or its outcome), for the window. */
+  connectionTrial(): ConnectionTrial {
+    return this.governor.trial;
   }
 
   /** Stops every connection; `run` then resolves with `stopped` after a final checkpoint. */

@@ -107,12 +107,13 @@ export function createEngine(deps: EngineDeps): Engine {
         downloaded: r.task.downloaded(),
         speed: r.meter.speed(),
         activeConnections: r.task.activeConnections(),
+        connectionTrial: r.task.connectionTrial(),
         segments: r.task.segments.map((s) => ({ start: s.start, end: s.end, written: s.claimed, active: s.worker !== null })),
       });
     }
     const downloaded = d.status === 'completed' ? (d.size ?? onDisk.get(d.id) ?? 0) : (onDisk.get(d.id) ?? 0);
     const segments = withStoredSegments ? store.segments.list(d.id, bootId).map((s) => ({ ...s, active: false })) : [];
-    return toSnapshot(d, { downloaded, speed: 0, activeConnections: 0, segments });
+    return toSnapshot(d, { downloaded, speed: 0, activeConnections: 0, connectionTrial: null, segments });
   }
 
   function schedule(): void {

@@ -73,6 +73,8 @@ export interface Download {
   completedAt: number | null;
 }
 
+export type ConnectionTrial = 'trying' | 'fewer' | null;
+
 /** What the UI and CLI see of a download: the record plus live figures. */
 export interface DownloadSnapshot extends Download {
   downloaded: number;
@@ -81,6 +83,11 @@ export interface DownloadSnapshot extends Download {
   /** Seconds left at the current speed, null when unknown. */
   eta: number | null;
   activeConnections: number;
+  /**
+   * Fewer connections than allowed, on purpose: 'trying' two for a moment, or keeping to two
+   * because they were as fast as all (connection-governor.ts); null otherwise.
+   */
+  connectionTrial: ConnectionTrial;
   segments: SegmentSnapshot[];
 }
 

@@ -1,12 +1,13 @@
 // Builds the read-only view of a download that the UI and CLI get. Every field is written out
 // (no object spread) so all snapshots share one hidden class: listing 10,000 downloads stays a
 // few milliseconds instead of hundreds.
-import type { Download, DownloadSnapshot, SegmentSnapshot } from './model.js';
+import type { ConnectionTrial, Download, DownloadSnapshot, SegmentSnapshot } from './model.js';
 
 export interface LiveFigures {
   downloaded: number;
   speed: number;
   activeConnections: number;
+  connectionTrial: ConnectionTrial;
   segments: SegmentSnapshot[];
 }
 
@@ -41,6 +42,7 @@ export function toSnapshot(d: Download, live: LiveFigures): DownloadSnapshot {
     speed,
     eta: speed > 0 && d.size !== null ? Math.max(0, (d.size - downloaded) / speed) : null,
     activeConnections: live.activeConnections,
+    connectionTrial: live.connectionTrial,
     segments: live.segments.length === 0 ? NO_SEGMENTS : live.segments,
   };
 }

@@ -7,7 +7,7 @@ import { actions } from '../actions.js';
 import { call, ferry } from '../ferry.js';
 import { formatBytes, formatSpeed } from '../format/bytes.js';
 import { formatEta } from '../format/duration.js';
-import { can, displayName, statusLabel } from '../format/status.js';
+import { can, connectionTrialNote, displayName, statusLabel } from '../format/status.js';
 import { useDownloads } from '../state/downloads-store.js';
 import { useUi } from '../state/ui-store.js';
 import { Icon } from './Icon.js';
@@ -44,6 +44,7 @@ function Details({ id }: { id: number }) {
   const details = useDetails(id, d?.status ?? '');
   if (!d) return null;
   const running = d.status === 'downloading' || d.status === 'probing';
+  const trialNote = connectionTrialNote(d.connectionTrial);
   const segments = running || !details ? d.segments : details.segments;
   const validators = [d.etag && `ETag ${d.etag}`, d.lastModified && `Last-Modified ${d.lastModified}`].filter(Boolean).join(' · ');
 
@@ -84,7 +85,7 @@ function Details({ id }: { id: number }) {
           <span className="selectable">{d.directory}</span>
         </Fact>
         <Fact term="Connections">
-          {running ? `${d.activeConnections} active of ${d.connections}` : `${d.connections} wanted`}
+          {running ? `${d.activeConnections} active of ${d.connections}${trialNote ? `: ${trialNote}` : ''}` : `${d.connections} wanted`}
         </Fact>
         <Fact term="Resumable">
           {d.size === null && !d.resumable

@@ -3,7 +3,7 @@
 import { memo, type DragEvent, type MouseEvent } from 'react';
 import { formatBytes, formatSpeed, percentDone } from '../format/bytes.js';
 import { formatEta } from '../format/duration.js';
-import { displayName, statusLabel } from '../format/status.js';
+import { connectionTrialNote, displayName, statusLabel } from '../format/status.js';
 import { ROW_DRAG_TYPE } from '../drop/read-transfer.js';
 import { useDownloads } from '../state/downloads-store.js';
 import { useUi } from '../state/ui-store.js';
@@ -30,6 +30,7 @@ export const QueueRow = memo(function QueueRow(props: RowProps) {
   const name = displayName(d);
   const failed = d.status === 'failed' && d.error;
   const running = d.status === 'downloading' || d.status === 'probing';
+  const trialNote = connectionTrialNote(d.connectionTrial);
   const percent = d.status === 'completed' ? 100 : percentDone(d.downloaded, d.size);
   // An unknown size animates only while bytes are flowing; a stopped one is just an empty bar.
   const barPercent = percent ?? (running ? null : 0);
@@ -78,7 +79,7 @@ export const QueueRow = memo(function QueueRow(props: RowProps) {
       <div className="cell status" role="gridcell" title={failed ? d.error!.message : undefined}>
         <span className={`badge ${d.status}`}>{statusLabel(d.status)}</span>
       </div>
-      <div className="cell conns num" role="gridcell" title="Connections in use / wanted">
+      <div className="cell conns num" role="gridcell" title={`Connections in use / wanted${trialNote ? ` (${trialNote})` : ''}`}>
         {running ? `${d.activeConnections}/${d.connections}` : d.connections}
       </div>
     </div>

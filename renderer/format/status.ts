@@ -1,6 +1,6 @@
 // Status words for people. The engine's `probing` is an implementation detail: to the user the
 // download is "Starting" (asking the server for the size and name).
-import type { DownloadSnapshot, DownloadStatus } from '../../main/engine/model.js';
+import type { ConnectionTrial, DownloadSnapshot, DownloadStatus } from '../../main/engine/model.js';
 
 export const STATUS_LABEL: Record<DownloadStatus, string> = {
   queued: 'Queued',
@@ -43,3 +43,12 @@ export const can = {
   cancel: (s: DownloadStatus) => s !== 'completed' && s !== 'canceled',
   open: (s: DownloadStatus) => s === 'completed',
 };
+
+/**
+ * Why a running download uses fewer connections than it may, when that is on purpose: "2 of 16"
+ * alone would look like a fault.
+ */
+export function connectionTrialNote(trial: ConnectionTrial): string {
+  if (trial === 'fewer') return 'two are as fast as all';
+  return trial === 'trying' ? 'trying two' : '';
+}

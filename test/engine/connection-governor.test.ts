@@ -126,6 +126,20 @@ describe('ConnectionGovernor', () => {
     expect(governor.target).toBe(2);
   });
 
+  it("tells the window what it is doing: trying two, keeping to two, or nothing", () => {
+    const governor = new ConnectionGovernor({ ...GOVERNOR_DEFAULTS, max: 8, fastAbove: 100 * MiB });
+    governor.update(0, 0, 8);
+    expect(governor.trial).toBeNull();
+    governor.update(300, 150 * MiB, 8);
+    expect(governor.trial).toBe('trying'); // connections stepping out
+    governor.update(350, 170 * MiB, 2);
+    expect(governor.trial).toBe('trying'); // two measured
+    governor.update(650, 320 * MiB, 2);
+    expect(governor.trial).toBe('fewer');
+    governor.update(650 + GOVERNOR_DEFAULTS.recheckMs, 400 * MiB, 2);
+    expect(governor.trial).toBeNull(); // measuring every connection again
+  });
+
   it('asks for short pieces only while fast with every connection, or while they step out', () => {
     const governor = new ConnectionGovernor({ ...GOVERNOR_DEFAULTS, max: 8, fastAbove: 100 * MiB });
     governor.update(0, 0, 8);

@@ -19,6 +19,8 @@ let h: Harness;
 interface Sample {
   downloaded: number;
   active: number;
+  /** What the window says about it (the snapshot's connectionTrial). */
+  trial: string | null;
 }
 
 /** Downloads a 64 MiB file served with `faults`, sampling "N active of 8" as the app shows it. */
@@ -29,7 +31,7 @@ async function downloadSampling(faults: Faults): Promise<Sample[]> {
   const samples: Sample[] = [];
   const timer = setInterval(() => {
     const s = h.engine.get(added.id);
-    if (s.status === 'downloading') samples.push({ downloaded: s.downloaded, active: s.activeConnections });
+    if (s.status === 'downloading') samples.push({ downloaded: s.downloaded, active: s.activeConnections, trial: s.connectionTrial });
   }, 10);
   const s = await h.finished(added.id, 30_000).finally(() => clearInterval(timer));
   expect(s.status).toBe('completed');
@@ -52,6 +54,9 @@ describe('with trials from 8 MiB/s', () => {
     expect(Math.max(...samples.map((x) => x.active))).toBe(CONNECTIONS);
     const later = afterTrial(samples);
     expect(Math.max(...later.map((x) => x.active))).toBeLessThanOrEqual(2);
+    // The window says why: trying two, then keeping to them.
+    expect(new Set(samples.map((x) => x.trial))).toEqual(new Set([null, 'trying', 'fewer']));
+    expect(later.at(-1)!.trial).toBe('fewer');
     // Connections stepped out at the end of their first 4 MiB pieces (half of the file at 8
     // connections), not after long ones: the rest came over two.
     expect(later[0]!.downloaded).toBeLessThanOrEqual(0.6 * SIZE);
@@ -63,6 +68,9 @@ describe('with trials from 8 MiB/s', () => {
     const samples = await downloadSampling({ throttle: 6 * MiB });
     const later = afterTrial(samples);
     expect(Math.max(...later.map((x) => x.active))).toBe(CONNECTIONS);
+    expect(samples.some((x) => x.trial === 'trying')).toBe(true);
+    expect(samples.some((x) => x.trial === 'fewer')).toBe(false);
+    expect(later.at(-1)!.trial).toBeNull();
     // The end game's steals cut a few ranges, each losing what was in flight (as without a trial).
     expect(server.bytesServedTwice('/big.bin')).toBeLessThanOrEqual(2 * PROBE_OVERSHOOT);
   });

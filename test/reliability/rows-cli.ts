@@ -27,7 +27,7 @@ async function viaCli(ctx: Ctx, url: string, count: () => { requests: number; by
   const rows = store.downloads.list();
   store.close();
   expect(rows, r.stderr).toHaveLength(1);
-  const snapshot: DownloadSnapshot = { ...rows[0]!, downloaded: 0, speed: 0, eta: null, activeConnections: 0, segments: [] };
+  const snapshot: DownloadSnapshot = { ...rows[0]!, downloaded: 0, speed: 0, eta: null, activeConnections: 0, connectionTrial: null, segments: [] };
   return { snapshot, versions: { source: Buffer.alloc(0) }, ...count(), elapsedMs, exitCode: r.code, stderr: r.stderr };
 }
 

@@ -63,6 +63,16 @@ describe('App', () => {
     await waitFor(() => expect(within(grid).getAllByRole('row')).toHaveLength(3)); // the header row + 2
   });
 
+  it('says why a fast download runs on two of its sixteen connections', async () => {
+    const fast = snapshot({ id: 7, status: 'downloading', size: 1 << 30, downloaded: 1 << 29, speed: 600 << 20, activeConnections: 2, connections: 16, connectionTrial: 'fewer' });
+    await renderApp([fast]);
+    const grid = await screen.findByRole('grid');
+    const row = grid.querySelector('#download-7')!;
+    expect(row.querySelector('.conns')!.getAttribute('title')).toBe('Connections in use / wanted (two are as fast as all)');
+    fireEvent.click(row);
+    await waitFor(() => expect(screen.getByRole('region', { name: 'Download details' }).textContent).toContain('2 active of 16: two are as fast as all'));
+  });
+
   it('selects with click, Ctrl and Shift; Ctrl+A, Space and Delete act on the selection', async () => {
     const fake = await renderApp([1, 2, 3, 4].map((id) => snapshot({ id, status: id === 4 ? 'paused' : 'downloading' })));
     const grid = await screen.findByRole('grid');

@@ -42,6 +42,7 @@ export function snapshot(over: Partial<DownloadSnapshot> & { id: number }): Down
     speed: 0,
     eta: null,
     activeConnections: 0,
+    connectionTrial: null,
     segments: [],
     ...over,
   };
