@@ -23,13 +23,18 @@ describe('with a kept-alive server', () => {
     h = await createHarness();
   });
 
-  it('fetches a big file in pieces over few connections: requests reuse their sockets', async () => {
-    const body = randomBytesSeeded(40 * MiB + 3, 1);
+  /** Downloads `size` seeded bytes with `connections`; checks the file on disk, returns what else to check. */
+  async function landsIdentical(size: number, seed: number, connections: number) {
+    const body = randomBytesSeeded(size, seed);
     server.setFile('/big.bin', { body });
-    const s = await h.download(server.url('/big.bin'), { connections: 4 });
+    const s = await h.download(server.url('/big.bin'), { connections });
     expect(s.status).toBe('completed');
     expect(await sha256File(h.pathOf(s))).toBe(sha256(body));
-    const ranged = server.requests.filter((r) => r.range);
+    return { s, sha: sha256(body), ranged: server.requests.filter((r) => r.range) };
+  }
+
+  it('fetches a big file in pieces over few connections: requests reuse their sockets', async () => {
+    const { ranged } = await landsIdentical(40 * MiB + 3, 1, 4);
     // Front-first pieces: more requests than connections, and sockets carry several of them.
     expect(ranged.length).toBeGreaterThan(4);
     const sockets = new Set(ranged.map((r) => r.connection));
@@ -41,12 +46,7 @@ describe('with a kept-alive server', () => {
   // range can end inside the socket's read, and the socket must go on reading the next piece's
   // answer. (Small files on one socket, below, are where a socket that stopped shows every time.)
   it('one connection, slabs written inline: every piece after the probe comes on one kept-alive socket', async () => {
-    const body = randomBytesSeeded(40 * MiB + 5, 3);
-    server.setFile('/big.bin', { body });
-    const s = await h.download(server.url('/big.bin'), { connections: 1 });
-    expect(s.status).toBe('completed');
-    expect(await sha256File(h.pathOf(s))).toBe(sha256(body));
-    const ranged = server.requests.filter((r) => r.range);
+    const { ranged } = await landsIdentical(40 * MiB + 5, 3, 1);
     // At least one range was asked on a socket that had just answered one (the probe's closes).
     expect(ranged.length).toBeGreaterThanOrEqual(2);
     // A socket that stopped reading would time out, and its piece would be asked again on another.
@@ -55,21 +55,13 @@ describe('with a kept-alive server', () => {
   });
 
   it('two connections, slabs written inline: the file lands byte-identical', async () => {
-    const body = randomBytesSeeded(40 * MiB + 7, 4);
-    server.setFile('/big.bin', { body });
-    const s = await h.download(server.url('/big.bin'), { connections: 2 });
-    expect(s.status).toBe('completed');
-    expect(s.sha256).toBe(sha256(body));
-    expect(await sha256File(h.pathOf(s))).toBe(sha256(body));
+    const { s, sha } = await landsIdentical(40 * MiB + 7, 4, 2);
+    expect(s.sha256).toBe(sha);
   });
 
   it('a download of many pieces with 16 connections lands byte-identical', async () => {
-    const body = randomBytesSeeded(64 * MiB + 11, 2);
-    server.setFile('/big.bin', { body });
-    const s = await h.download(server.url('/big.bin'), { connections: 16 });
-    expect(s.status).toBe('completed');
-    expect(s.sha256).toBe(sha256(body));
-    expect(await sha256File(h.pathOf(s))).toBe(sha256(body));
+    const { s, sha } = await landsIdentical(64 * MiB + 11, 2, 16);
+    expect(s.sha256).toBe(sha);
   });
 });
 
