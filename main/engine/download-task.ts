@@ -34,8 +34,11 @@ export interface TaskDeps {
   bootId: string;
   /** The lean http(s) range path (null: every request goes through got). */
   fast: FastRangeClient | null;
-  /** Runs `fn` in one store transaction: several updates, one commit. */
-  batch<T>(fn: () => T): T;
+  /**
+   * Runs `fn` in one store transaction: several updates, one commit, which other downloads'
+   * commits of the same moment may share. Resolves once it is committed.
+   */
+  batch<T>(fn: () => T): Promise<T>;
   /** Another download already uses this name in this folder. */
   isNameTaken(directory: string, fileName: string): boolean;
   sleep(ms: number, signal: AbortSignal): Promise<void>;
@@ -305,11 +308,11 @@ export class DownloadTask {
    * is already recorded; a name from the server is recorded as each candidate is claimed, before
    * its `.part` exists, so a kill in between never orphans a file.
    */
-  private async openPart(contentDisposition: string | undefined, finalUrl: string, record: (patch: DownloadPatch) => void): Promise<void> {
+  private async openPart(contentDisposition: string | undefined, finalUrl: string, record: (patch: DownloadPatch) => Promise<void>): Promise<void> {
     const d = this.download;
     if (this.part) {
       // A restart: the same (emptied) file takes the new version.
-      record({});
+      await record({});
       return;
     }
     if (d.fileName) {
@@ -326,7 +329,7 @@ export class DownloadTask {
       // Only a file with data needs emptying: on ext4 a truncate to zero makes the close flush
       // the whole file (auto_da_alloc), and the next fsync anywhere then waits for a GiB to land.
       if (existingSize > 0) await this.part.truncate(0);
-      record({});
+      await record({});
       return;
     }
     const name = chooseFileName(contentDisposition, finalUrl, d.url);
@@ -335,9 +338,9 @@ export class DownloadTask {
       d.directory,
       name,
       (n) => this.deps.isNameTaken(d.directory, n),
-      (n) => {
+      async (n) => {
         if (recorded) this.deps.update({ fileName: n });
-        else record({ fileName: n });
+        else await record({ fileName: n });
         recorded = true;
       },
     );
@@ -634,7 +637,7 @@ export class DownloadTask {
       saveComplete();
       throw error;
     }
-    this.deps.batch(() => {
+    await this.deps.batch(() => {
       saveComplete();
       if (sha256) this.deps.update({ sha256 });
     });

@@ -148,30 +148,35 @@ export function createEngine(deps: EngineDeps): Engine {
       bootId,
       // Every record's name is written to the store as it is claimed: one indexed query answers.
       isNameTaken: (dir, name) => store.downloads.nameTaken(dir, name, d.id),
-      batch: (fn) => store.transaction(fn),
+      batch: (fn) => store.commitSoon(fn),
       fast,
       sleep,
     });
     const entry: Running = { task, meter: new SpeedMeter(), lastReceived: 0, done: Promise.resolve() };
     entry.meter.sample(now(), 0);
-    entry.done = task.run().then((outcome) => finishTask(d, entry, outcome));
+    // The final status, the owner and the next queued download's claim share one commit with
+    // those of the other downloads ending in this turn (group-commit.ts). The download keeps its
+    // slot, and stays running to `pause` and `close`, until that commit is made.
+    entry.done = task
+      .run()
+      .then((outcome) => store.commitSoon(() => settleTask(d, entry, outcome)).then(() => announceEnd(d, outcome)));
     running.set(d.id, entry);
   }
 
-  function finishTask(d: Download, entry: Running, outcome: TaskOutcome): void {
+  function settleTask(d: Download, entry: Running, outcome: TaskOutcome): void {
     running.delete(d.id);
     onDisk.set(d.id, entry.task.downloaded());
     changed.add(d.id);
-    // The owner, the final status and the claim of the next queued download in one commit.
-    store.transaction(() => {
-      if (records.get(d.id) === d) store.downloads.setOwner(d.id, null);
-      if (outcome.kind === 'completed') apply(d, { status: 'completed', completedAt: now(), error: null });
-      else if (outcome.kind === 'failed' && outcome.error.code === 'DISK_FULL') {
-        // Nothing is wrong with the download: pause it, keep every byte, resume when there is room.
-        apply(d, { status: 'paused', error: outcome.error.toInfo() });
-      } else if (outcome.kind === 'failed') apply(d, { status: 'failed', error: outcome.error.toInfo() });
-      schedule();
-    });
+    if (records.get(d.id) === d) store.downloads.setOwner(d.id, null);
+    if (outcome.kind === 'completed') apply(d, { status: 'completed', completedAt: now(), error: null });
+    else if (outcome.kind === 'failed' && outcome.error.code === 'DISK_FULL') {
+      // Nothing is wrong with the download: pause it, keep every byte, resume when there is room.
+      apply(d, { status: 'paused', error: outcome.error.toInfo() });
+    } else if (outcome.kind === 'failed') apply(d, { status: 'failed', error: outcome.error.toInfo() });
+    schedule();
+  }
+
+  function announceEnd(d: Download, outcome: TaskOutcome): void {
     if (outcome.kind === 'failed' && outcome.error.code === 'DISK_FULL') waitForRoom(d);
     else if (outcome.kind !== 'stopped') events.emit('finished', snapshot(d));
   }

@@ -26,14 +26,14 @@ export async function reserveName(
   directory: string,
   name: string,
   isTaken: (fileName: string) => boolean,
-  claim: (fileName: string) => void = () => {},
+  claim: (fileName: string) => void | Promise<void> = () => {},
 ): Promise<{ fileName: string; part: PartFile }> {
   for (let n = 0; n <= MAX_NUMBER; n++) {
     const candidate = numberedName(name, n);
     if (isTaken(candidate) || (await exists(path.join(directory, candidate)))) continue;
     try {
       // Recorded before the .part exists: a kill right after creating it must not orphan it.
-      claim(candidate);
+      await claim(candidate);
       const part = await createMakingFolder(path.join(directory, candidate + PART_SUFFIX));
       return { fileName: candidate, part };
     } catch (error) {
