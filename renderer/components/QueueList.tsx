@@ -23,8 +23,13 @@ export const ROW_HEIGHT = 48;
  * than a view per frame (a fling, a dragged scrollbar, Home/End) replaces every row each frame, so
  * rows beyond the edges could never be reused: none are built until the scroll slows or settles. */
 const OVERSCAN = 3;
-/** The rendered rows move by this many at a time while the scroll is slower than a view per frame. */
-const ROW_BLOCK = 8;
+/**
+ * The rendered rows move by this many at a time while the scroll is slower than a view per frame.
+ * At a steady 3 rows a frame, blocks of 4 patch 4 rows every frame or two, where blocks of 8 patch
+ * 8 every third frame (a taller spike): fewer late frames in bench/ui-ab.mjs (2 of ~2500 against 8,
+ * 7 alternating runs each; 16 and 2 were worse still). See docs/performance.md.
+ */
+const ROW_BLOCK = 4;
 const rowSize = () => ROW_HEIGHT;
 
 export function QueueList() {
