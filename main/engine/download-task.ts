@@ -9,7 +9,7 @@ import type { HttpClient, OpenResponse } from './http-client.js';
 import type { ChecksumAlgorithm, ConnectionTrial, Download, EngineSettings, ProgressSegment, Segment } from './model.js';
 import { PartFile } from './part-file.js';
 import { createMakingFolder, moveIntoPlace, reserveName } from './place-file.js';
-import { planInOrder, planSegments, planSteal, splitFront } from './planner.js';
+import { minStealBytes, planInOrder, planSegments, planSteal, splitFront } from './planner.js';
 import { checkNotAnErrorPage, checkProbeResponse, statusError } from './response-check.js';
 import { ChecksumMismatchError, PrefixHash, serverChecksum } from './checksum.js';
 import { HashFollower } from './hash-follower.js';
@@ -391,7 +391,7 @@ export class DownloadTask {
     }
     if (this.mode !== 'ranges') return null;
     const active = this.segments.filter((s) => s.worker && !isComplete(s));
-    const steal = planSteal(active, this.deps.settings.minSplitSize);
+    const steal = planSteal(active, minStealBytes(this.perConnectionRate(), this.ttfbMs, this.deps.settings.minSplitSize));
     if (!steal) return null;
     const fresh: TaskSegment = { start: steal.cut, end: steal.victim.end, written: 0, claimed: 0, durable: 0, worker: null, failures: 0 };
     steal.victim.end = steal.cut - 1;
@@ -690,10 +690,15 @@ export class DownloadTask {
   private pieceSize(): number {
     // A trial of fewer connections may start soon: let connections step out within a short piece.
     if (this.governor.shortPieces(performance.now(), this.received)) return MIN_PIECE;
-    const elapsed = (performance.now() - this.startedAt) / 1000;
-    const perConnection = elapsed > 0.05 ? this.received / elapsed / Math.max(1, this.liveWorkers.size) : 0;
+    const perConnection = this.perConnectionRate();
     if (!perConnection || this.ttfbMs === null) return MIN_PIECE;
     return Math.round(Math.min(MAX_PIECE, Math.max(MIN_PIECE, perConnection * (this.ttfbMs / 1000) * 64)));
+  }
+
+  /** Bytes per second per live connection since the start; 0 in the first 50 ms. */
+  private perConnectionRate(): number {
+    const elapsed = (performance.now() - this.startedAt) / 1000;
+    return elapsed > 0.05 ? this.received / elapsed / Math.max(1, this.liveWorkers.size) : 0;
   }
 
   private startFollowing(): void {

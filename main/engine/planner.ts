@@ -93,6 +93,25 @@ export function planSteal<T extends StealCandidate>(
   return { victim: best, cut };
 }
 
+/** Below this a back half is never worth a request of its own, however slow the connection. */
+export const MIN_STEAL = 64 * 1024;
+/** A steal must take this many times longer to transfer than a request costs to answer. */
+const STEAL_PAYBACK = 4;
+
+/**
+ * The smallest back half worth stealing, for connections that each move `bytesPerSecond` and whose
+ * requests are answered after `ttfbMs`. Splitting off `half` saves about half/rate − ttfb of the
+ * end, so it pays while half/rate is a few times ttfb. On a fast link that stays at
+ * `minSplitSize`; on connections held to a few MiB/s it falls to MIN_STEAL, so the last second of a
+ * throttled download keeps every connection busy instead of leaving up to 2 MiB to one of them.
+ * Unknown rate or time to first byte: `minSplitSize`.
+ */
+export function minStealBytes(bytesPerSecond: number, ttfbMs: number | null, minSplitSize: number): number {
+  if (!(bytesPerSecond > 0) || ttfbMs === null || !(ttfbMs >= 0)) return minSplitSize;
+  const pays = Math.round(bytesPerSecond * (ttfbMs / 1000) * STEAL_PAYBACK);
+  return Math.min(minSplitSize, Math.max(MIN_STEAL, pays));
+}
+
 /** Checks that segments partition `[0, size)` exactly; used by tests and by resume as a guard. */
 export function isExactPartition(segments: readonly Segment[], size: number): boolean {
   const sorted = [...segments].sort((a, b) => a.start - b.start);

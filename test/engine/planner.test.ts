@@ -3,7 +3,7 @@
 // (size, connections, minSplitSize) combinations and seeded random steal sequences.
 import { describe, expect, it } from 'vitest';
 import type { Segment } from '../../main/engine/model.js';
-import { isExactPartition, planInOrder, planSegments, planSteal, remainingBytes, splitFront } from '../../main/engine/planner.js';
+import { isExactPartition, MIN_STEAL, minStealBytes, planInOrder, planSegments, planSteal, remainingBytes, splitFront } from '../../main/engine/planner.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -159,6 +159,25 @@ describe('planSteal: stealing until nothing is worth it', () => {
       expect(isExactPartition(segments, size)).toBe(true);
     }
     throw new Error('stealing did not converge');
+  });
+});
+
+describe('minStealBytes: the smallest back half worth a request', () => {
+  it.each([
+    // A fast link: a request costs little next to what a connection moves; the 1 MiB floor stays.
+    { label: 'loopback, 300 MiB/s a connection, 2 ms', rate: 300 * MiB, ttfb: 2, min: MiB, want: MiB },
+    { label: 'internet, 10 MiB/s, 50 ms', rate: 10 * MiB, ttfb: 50, min: MiB, want: MiB },
+    // Slow connections: a half pays while it takes 4 times the time to first byte.
+    { label: 'internet, 2 MiB/s, 50 ms', rate: 2 * MiB, ttfb: 50, min: MiB, want: Math.round(2 * MiB * 0.05 * 4) },
+    { label: 'a server holding each connection to 4 MiB/s, 2 ms', rate: 4 * MiB, ttfb: 2, min: MiB, want: MIN_STEAL },
+    { label: 'never under MIN_STEAL', rate: 100 * KiB, ttfb: 1, min: MiB, want: MIN_STEAL },
+    // A smaller minSplitSize is never raised.
+    { label: 'a smaller minSplitSize', rate: 300 * MiB, ttfb: 2, min: 16 * KiB, want: 16 * KiB },
+    { label: 'rate not known yet', rate: 0, ttfb: 2, min: MiB, want: MiB },
+    { label: 'time to first byte not known yet', rate: 4 * MiB, ttfb: null, min: MiB, want: MiB },
+    { label: 'NaN rate', rate: NaN, ttfb: 2, min: MiB, want: MiB },
+  ])('$label', ({ rate, ttfb, min, want }) => {
+    expect(minStealBytes(rate, ttfb, min)).toBe(want);
   });
 });
 
