@@ -42,18 +42,6 @@ export class GroupCommit {
     const jobs = this.pending;
     this.pending = [];
     if (jobs.length === 0) return;
-    if (jobs.length === 1) {
-      const job = jobs[0]!;
-      let value: unknown;
-      try {
-        value = this.transaction(job.fn);
-      } catch (error) {
-        job.reject(error);
-        return;
-      }
-      job.resolve(value);
-      return;
-    }
     let outcomes: Outcome[];
     try {
       outcomes = this.transaction(() => jobs.map((job) => attempt(() => this.transaction(job.fn))));
