@@ -72,13 +72,16 @@ for (let r = 0; r < runs; r++) {
       floorSteady: pct(m.reference.steady),
       flingCpu: m.scrollFrames.mainCpuMs ?? NaN,
       steadyCpu: m.steadyFrames.mainCpuMs ?? NaN,
+      // The rest of Chromium's work per steady frame: raster workers and the display compositor.
+      steadyRaster: m.steadyFrames.threadCpuMs?.raster ?? NaN,
+      steadyDisplay: m.steadyFrames.threadCpuMs?.display ?? NaN,
       maxRows: m.scroll.maxRows,
       errors: m.pageErrors.length,
       ...(cpu ? { cpuFrame: cpu.total, cpuScript: cpu.script, cpuStyle: cpu.style, cpuLayout: cpu.layout, cpuPaint: cpu.paint } : {}),
     };
     results.get(dir).push(row);
     process.stdout.write(
-      `run ${r + 1} ${dir}: fling ${row.flingLate.toFixed(1)} % late, p50 ${row.flingP50.toFixed(1)} p95 ${row.flingP95.toFixed(1)} ms; steady ${row.steadyLate.toFixed(1)} % late; floor ${row.floorFling.toFixed(1)} / ${row.floorSteady.toFixed(1)} %; main thread CPU/frame ${row.flingCpu.toFixed(2)} / ${row.steadyCpu.toFixed(2)} ms; rows ≤ ${row.maxRows}; page errors ${row.errors}${cpu ? `; main thread CPU per frame ${cpu.total.toFixed(2)} ms (script ${cpu.script.toFixed(2)}, style ${cpu.style.toFixed(2)}, layout ${cpu.layout.toFixed(2)}, paint ${cpu.paint.toFixed(2)})` : ''}\n`,
+      `run ${r + 1} ${dir}: fling ${row.flingLate.toFixed(1)} % late, p50 ${row.flingP50.toFixed(1)} p95 ${row.flingP95.toFixed(1)} ms; steady ${row.steadyLate.toFixed(1)} % late; floor ${row.floorFling.toFixed(1)} / ${row.floorSteady.toFixed(1)} %; main thread CPU/frame ${row.flingCpu.toFixed(2)} / ${row.steadyCpu.toFixed(2)} ms; steady raster / display ${row.steadyRaster.toFixed(2)} / ${row.steadyDisplay.toFixed(2)} ms; rows ≤ ${row.maxRows}; page errors ${row.errors}${cpu ? `; main thread CPU per frame ${cpu.total.toFixed(2)} ms (script ${cpu.script.toFixed(2)}, style ${cpu.style.toFixed(2)}, layout ${cpu.layout.toFixed(2)}, paint ${cpu.paint.toFixed(2)})` : ''}\n`,
     );
   }
 }
@@ -86,6 +89,6 @@ process.stdout.write('\nmedians:\n');
 for (const [dir, rows] of results) {
   const med = (k) => median(rows.map((x) => x[k])).toFixed(1);
   process.stdout.write(
-    `${dir}: fling ${med('flingLate')} % late, p95 ${med('flingP95')} ms; steady ${med('steadyLate')} % late; floor ${med('floorFling')} / ${med('floorSteady')} %; main thread CPU/frame ${median(rows.map((x) => x.flingCpu)).toFixed(2)} / ${median(rows.map((x) => x.steadyCpu)).toFixed(2)} ms${values.trace ? `; CPU/frame ${med('cpuFrame')} ms (script ${med('cpuScript')}, style ${med('cpuStyle')}, layout ${med('cpuLayout')}, paint ${med('cpuPaint')})` : ''} (${rows.length} runs)\n`,
+    `${dir}: fling ${med('flingLate')} % late, p95 ${med('flingP95')} ms; steady ${med('steadyLate')} % late; floor ${med('floorFling')} / ${med('floorSteady')} %; main thread CPU/frame ${median(rows.map((x) => x.flingCpu)).toFixed(2)} / ${median(rows.map((x) => x.steadyCpu)).toFixed(2)} ms; steady raster / display ${median(rows.map((x) => x.steadyRaster)).toFixed(2)} / ${median(rows.map((x) => x.steadyDisplay)).toFixed(2)} ms${values.trace ? `; CPU/frame ${med('cpuFrame')} ms (script ${med('cpuScript')}, style ${med('cpuStyle')}, layout ${med('cpuLayout')}, paint ${med('cpuPaint')})` : ''} (${rows.length} runs)\n`,
   );
 }

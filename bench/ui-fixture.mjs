@@ -110,19 +110,50 @@ function machineBusyS() {
   return (user + nice + system + irq + softirq + steal) / USER_HZ;
 }
 
+/** A thread's command name and its CPU ticks (utime + stime) from its /proc stat file. */
+function taskStat(file) {
+  const text = readFileSync(file, 'utf8');
+  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return { comm: text.slice(text.indexOf('(') + 1, text.lastIndexOf(')')), ticks: Number(f[11]) + Number(f[12]) };
+}
+
+/** Which of the threads that make a frame `comm` is, in a Chromium process of `type`; null for the rest. */
+function frameThreadKind(type, isMain, comm) {
+  if (type === 'renderer') {
+    if (isMain) return 'main'; // the page's script, style, layout and paint
+    if (comm.startsWith('ThreadPoolForeg')) return 'raster'; // tiles, rastered in software here
+    if (comm === 'Compositor') return 'compositor';
+  }
+  if (type === 'gpu-process' && comm.startsWith('VizCompositor')) return 'display'; // draws each frame, in software here
+  return null;
+}
+
 /**
- * CPU milliseconds (user + system) of the main threads of the Chromium renderer processes below
- * this process: the thread that runs the page's script, style, layout and paint. Null off Linux.
+ * CPU milliseconds (user + system) so far of the Chromium threads that make a frame, summed over
+ * the Chromium processes below this one: the renderers' main threads (`main`: the page's script,
+ * style, layout and paint; what `mainCpuMs` reports), their raster workers and compositor threads,
+ * and the GPU process's display compositor, which draws every frame (in software with
+ * --disable-gpu). A frame that changed nothing visible costs the display compositor nothing: a
+ * scroll whose frames show no new content shows up here. Null off Linux.
  */
-export function rendererMainCpuMs() {
+export function frameThreadsCpuMs() {
   try {
-    // The main thread's stat (its tid is the pid) of every Chromium renderer.
-    const renderers = eachProcess((d) =>
-      readFileSync(path.join('/proc', d, 'cmdline'), 'utf8').includes('--type=renderer') ? statFields(path.join('/proc', d, 'task', d, 'stat')) : null,
-    );
-    let ticks = 0;
-    for (const [pid, f] of renderers) if (f && isBelow(pid, process.pid)) ticks += Number(f[11]) + Number(f[12]);
-    return (ticks * 1000) / USER_HZ;
+    const sum = { main: 0, raster: 0, compositor: 0, display: 0 };
+    const chromium = eachProcess((d) => readFileSync(path.join('/proc', d, 'cmdline'), 'utf8').match(/--type=([a-z-]+)/)?.[1] ?? null);
+    for (const [pid, type] of chromium) {
+      if (!type || !isBelow(pid, process.pid)) continue;
+      for (const tid of readdirSync(path.join('/proc', String(pid), 'task'))) {
+        let stat;
+        try {
+          stat = taskStat(path.join('/proc', String(pid), 'task', tid, 'stat'));
+        } catch {
+          continue; // the thread ended
+        }
+        const kind = frameThreadKind(type, tid === String(pid), stat.comm);
+        if (kind) sum[kind] += (stat.ticks * 1000) / USER_HZ;
+      }
+    }
+    return sum;
   } catch {
     return null;
   }
