@@ -20,6 +20,7 @@ import { AbortedError, FerryError, NetworkError, toFerryError, tooManyRedirects 
 import type { LiveSegment } from './body-pump.js';
 import type { PartFile } from './part-file.js';
 import type { TrustedCertificates } from './http-client.js';
+import { createInlineWritePolicy } from './inline-writes.js';
 import { EXPIRED_LINK_STATUSES } from './segment-requests.js';
 
 /**
@@ -32,22 +33,6 @@ import { EXPIRED_LINK_STATUSES } from './segment-requests.js';
 const SLAB = 256 * 1024;
 const MAX_WRITES = 2;
 const ONE_WRITE_ABOVE = 8;
-/**
- * With this many busy connections or fewer, a full slab is written on the main thread, as curl
- * does, instead of in libuv's thread pool. Handing a write to the pool wakes a thread, which on
- * this 2-core machine costs about what the copy into the page cache does, and with one
- * connection the socket waits for those round trips. Measured (a GiB on one connection, 5
- * alternating runs): 1.67-1.74 s instead of 1.76-2.25 s, and 0.2 s less CPU. With more
- * connections the main thread's socket work is the limit, and the pool's threads copy beside it:
- * writing inline at 4 and 8 connections was up to 25 % slower.
- */
-const INLINE_UP_TO = 2;
-/**
- * A write inline that took longer than this (a slow or busy disk) stalls every socket and, in the
- * app, the window's messages: the next minute's writes go to the thread pool.
- */
-const SLOW_INLINE_WRITE_MS = 20;
-const INLINE_PAUSE_MS = 60_000;
 /** Node's HTTP parser refuses larger headers (its default --max-http-header-size). */
 const MAX_HEADER_BYTES = 16 * 1024;
 const MAX_IDLE_PER_ORIGIN = 32;
@@ -183,9 +168,8 @@ export function createFastRangeClient(clientOptions: FastRangeClientOptions = {}
     c.reader = reader;
   };
   const writesAllowed = () => (busy > ONE_WRITE_ABOVE ? 1 : MAX_WRITES);
-  /** Until when slabs go to the thread pool whatever the count (a write inline was slow). */
-  let inlineAfter = 0;
-  const writesInline = () => busy <= INLINE_UP_TO && performance.now() >= inlineAfter;
+  /** Whether a full slab is written on the main thread or in the thread pool (inline-writes.ts). */
+  const inlineWrites = createInlineWritePolicy();
 
   /** A kept-alive socket for this origin, or a new one; `reused` tells which. */
   function connect(url: URL, timeoutMs: number): { conn: Conn; reused: boolean } {
@@ -353,7 +337,7 @@ export function createFastRangeClient(clientOptions: FastRangeClientOptions = {}
           const entry: Write = { ...w, done: false, ok: false };
           inflight.push(entry);
           const buffers = [w.slab.subarray(w.from, w.to)];
-          if (!writesInline()) {
+          if (!inlineWrites.inline(busy)) {
             sink!.part.write(buffers, w.position).then(
               () => written(entry),
               (error: unknown) => writeFailed(entry, error),
@@ -367,7 +351,7 @@ export function createFastRangeClient(clientOptions: FastRangeClientOptions = {}
             writeFailed(entry, error);
             continue;
           }
-          if (performance.now() - started > SLOW_INLINE_WRITE_MS) inlineAfter = performance.now() + INLINE_PAUSE_MS;
+          inlineWrites.wroteInline(performance.now() - started);
           written(entry);
         }
         if (broken) for (const q of queue.splice(0)) giveSlab(q.slab);
