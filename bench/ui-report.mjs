@@ -154,7 +154,7 @@ export function buildRows(m) {
   // the same browser and run, drops what this machine drops (2 cores shared with the engine); the
   // queue must not drop more.
   // With several reps, both sides are their median rep (see medianRep).
-  judged('scroll dropped frames (round trip)', repsText(s, m.scrollReps), `≤ the static page's (${r.trip.lateIntervals})`, s.lateIntervals <= r.trip.lateIntervals);
+  judged('scroll dropped frames (round trip)', repsText(s, m.tripReps), `≤ the static page's (${r.trip.lateIntervals})`, s.lateIntervals <= r.trip.lateIntervals);
   const w = m.steadyFrames;
   add(`steady scroll, ${m.steadyStep} px (${fmt(m.steadyStep / ROW_PX, 0)} rows) per frame`, `${w.frames} frames, p50 ${fmt(w.p50)} / p95 ${fmt(w.p95)} / max ${fmt(w.max)} ms`);
   judged('steady scroll dropped frames', repsText(w, m.steadyReps), `≤ the static page's (${r.steady.lateIntervals})`, w.lateIntervals <= r.steady.lateIntervals);

@@ -51,23 +51,34 @@ function cpuPhase() {
   return () => coresBetween(a, cpuSample(), (performance.now() - t) / 1000);
 }
 
+/**
+ * SCROLL_REPS times: the round trip, then the steady scroll from the middle of the list. Returns each
+ * trip's page result (`trips`) and both scrolls' frame stats per rep. `afterFirstTrip(trip)` runs
+ * once, right after the first round trip (the queue's diagnostics cover that one only).
+ */
+async function scrollReps(page, { count, seconds, base, afterFirstTrip = async () => {} }) {
+  const trips = [];
+  const tripReps = [];
+  const steadyReps = [];
+  for (let rep = 0; rep < SCROLL_REPS; rep++) {
+    const { result: trip, frames } = await timedScroll(page, scrollRoundTrip, { seconds, rowCount: count, rowSelector: ROWS, scrollSelector: SCROLLER }, base);
+    if (rep === 0) await afterFirstTrip(trip);
+    trips.push(trip);
+    tripReps.push(frames);
+    steadyReps.push((await timedScroll(page, scrollSteady, { step: STEADY_STEP, ms: STEADY_MS, fromPx: Math.floor(trip.maxScroll / 2), scrollSelector: SCROLLER }, base)).frames);
+  }
+  return { trips, tripReps, steadyReps };
+}
+
 /** The same scrolls as the app's on a static page of plain rows, in the same browser: the floor. */
 async function referenceScrolls(context, { count, seconds }) {
   const page = await context.newPage();
   try {
     await page.setContent(referenceHtml(count, ROW_HEIGHT));
     const idle = await page.evaluate(idleFrames, 1000);
-    const trips = [];
-    const steadies = [];
-    let lastRowInView = true;
-    for (let rep = 0; rep < SCROLL_REPS; rep++) {
-      const trip = await timedScroll(page, scrollRoundTrip, { seconds, rowCount: count, rowSelector: ROWS, scrollSelector: SCROLLER }, idle.base);
-      const steady = await timedScroll(page, scrollSteady, { step: STEADY_STEP, ms: STEADY_MS, fromPx: Math.floor(trip.result.maxScroll / 2), scrollSelector: SCROLLER }, idle.base);
-      trips.push(trip.frames);
-      steadies.push(steady.frames);
-      lastRowInView &&= Boolean(trip.result.lastRow?.inView);
-    }
-    return { trip: medianRep(trips), steady: medianRep(steadies), tripReps: trips, steadyReps: steadies, lastRowInView };
+    const { trips, tripReps, steadyReps } = await scrollReps(page, { count, seconds, base: idle.base });
+    const lastRowInView = trips.every((t) => Boolean(t.lastRow?.inView));
+    return { trip: medianRep(tripReps), steady: medianRep(steadyReps), tripReps, steadyReps, lastRowInView };
   } finally {
     await page.close();
   }
@@ -180,21 +191,17 @@ export async function runUiBenchmark({
     const idle = await page.evaluate(idleFrames, 1000);
     const stopDiagnostics = await startDiagnostics({ browser, context, page, trace, profile, dir: resultsDir, stamp });
     // Traces, profiles and long frames cover the first round trip only; frames are counted in every rep.
-    const trips = [];
-    const tripReps = [];
-    const steadyReps = [];
     let diagnostics = null;
     let long = null;
-    for (let rep = 0; rep < SCROLL_REPS; rep++) {
-      const { result: trip, frames } = await timedScroll(page, scrollRoundTrip, { seconds, rowCount: count, rowSelector: ROWS, scrollSelector: SCROLLER }, idle.base);
-      if (rep === 0) {
+    const { trips, tripReps, steadyReps } = await scrollReps(page, {
+      count,
+      seconds,
+      base: idle.base,
+      afterFirstTrip: async (trip) => {
         diagnostics = await stopDiagnostics();
         long = await page.evaluate(longFramesBetween, [trip.stamps[0], trip.stamps.at(-1)]);
-      }
-      trips.push(trip);
-      tripReps.push(frames);
-      steadyReps.push((await timedScroll(page, scrollSteady, { step: STEADY_STEP, ms: STEADY_MS, fromPx: Math.floor(trip.maxScroll / 2), scrollSelector: SCROLLER }, idle.base)).frames);
-    }
+      },
+    });
     const scrollFrames = medianRep(tripReps);
     const steadyFrames = medianRep(steadyReps);
     const scrollCores = phase();
@@ -216,7 +223,7 @@ export async function runUiBenchmark({
       servedMiB: slow.stats.bytes / 1024 ** 2,
       idleFrames: frameStats(idle.stamps, idle.base),
       scrollFrames,
-      scrollReps: tripReps,
+      tripReps,
       scroll: {
         maxScroll: trips[0].maxScroll,
         clientHeight: trips[0].clientHeight,
