@@ -43,8 +43,8 @@ const USAGE = `usage: node bench/run.mjs [options]   (or: npm run bench -- [opti
                      unless --only names it
   --reps N           repetitions per row (default 3)
   --only NAMES       comma-separated workloads: ${WORKLOADS.join(', ')}
-  --tools NAMES      comma-separated tools: ${TOOLS.join(', ')} (default all; node, the floor
-                     of plain Node, runs only in many-small)
+  --tools NAMES      comma-separated tools: ${TOOLS.join(', ')} (default all; node, plain Node,
+                     runs only in many-small, as the floor, and throttled, as the ceiling)
   --throttle MODE    throttled work: conn (default; nginx stream proxy_download_rate, exact per
                      TCP connection) or request (nginx limit_rate on /slow/, per request)
   --keep             keep the work dir (data, logs, nginx config) in ${os.tmpdir()}
@@ -121,6 +121,7 @@ function planVariants(opts, files, ferry) {
     for (const n of THROTTLED_N) {
       add('throttled', 'aria2c', n, extra);
       add('throttled', 'ferry', n, extra);
+      add('throttled', 'node', n, extra);
     }
   }
   if (opts.only.includes('many-small')) {
@@ -512,7 +513,7 @@ async function main() {
             const base = v.tls ? nginx.tlsUrl : !v.throttled ? nginx.baseUrl : opts.throttle === 'conn' ? nginx.connThrottledUrl : nginx.slowUrl;
             const url = `${base}${v.file?.name ?? ''}`;
             const { cmd, args, env } = v.kind === 'single'
-              ? singleCommand(v.tool, { paths, ferry, url, outDir, name: v.file.name, n: v.n, dbPath, ca: v.tls ? TLS.cert : undefined })
+              ? singleCommand(v.tool, { paths, ferry, url, outDir, name: v.file.name, n: v.n, dbPath, ca: v.tls ? TLS.cert : undefined, size: v.bytes })
               : listCommand(v.tool, { paths, ferry, listFile, curlConfig, outDir, j: v.n, dbPath });
             res = await measureOnce({ cmd, args, env, logBase: join(logsDir, `${work}-${v.tool}-n${v.n}-r${rep}`), timeoutMs: timeoutMs(v) });
             command = [cmd, ...args].join(' ');

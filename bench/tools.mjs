@@ -100,9 +100,10 @@ export function ferryInfo(repoRoot) {
  * Command for one file: the tool fetches `url` into `outDir/name` using `n` connections. With `ca`
  * (a certificate's path, for https) each tool trusts it its own way: curl's --cacert and aria2c's
  * --ca-certificate, and for Ferry Node's NODE_EXTRA_CA_CERTS (also how a user adds a root).
+ * `size` (the file's bytes) is for the node ceiling only, which is told it instead of probing.
  * Returns { cmd, args, env }.
  */
-export function singleCommand(tool, { paths, ferry, url, outDir, name, n, dbPath, ca }) {
+export function singleCommand(tool, { paths, ferry, url, outDir, name, n, dbPath, ca, size }) {
   const out = join(outDir, name);
   switch (tool) {
     case 'curl':
@@ -116,6 +117,9 @@ export function singleCommand(tool, { paths, ferry, url, outDir, name, n, dbPath
     case 'ferry':
       // Run as installed: the file's own shebang line chooses Node and its flags.
       return { cmd: ferry.bin, args: ['get', url, '-o', out, '-c', String(n), '--db', dbPath], env: ca ? { NODE_EXTRA_CA_CERTS: ca } : undefined };
+    case 'node':
+      // Not a contender: the ceiling for N connections, told the size (see bench/node-ceiling.mjs).
+      return { cmd: process.execPath, args: [fileURLToPath(new URL('node-ceiling.mjs', import.meta.url)), url, out, String(n), String(size)] };
     default:
       throw new Error(`unknown tool ${tool}`);
   }
