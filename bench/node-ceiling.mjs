@@ -15,6 +15,9 @@ const size = Number(sizeArg);
 const agent = new http.Agent({ keepAlive: true, maxSockets: n });
 const file = await open(outFile, 'wx');
 
+/** Bytes a connection may have waiting for the disk before it stops reading its socket. */
+const MAX_PENDING = 1024 * 1024;
+
 /** Fetches [start, end] and writes it at its offset, one write at a time. */
 function fetchRange(start, end) {
   return new Promise((resolve, reject) => {
@@ -22,11 +25,18 @@ function fetchRange(start, end) {
       .get(url, { agent, headers: { Range: `bytes=${start}-${end}` } }, (res) => {
         if (res.statusCode !== 206) return reject(new Error(`${url}: HTTP ${res.statusCode} for a range`));
         let at = start;
+        let pending = 0;
         let writes = Promise.resolve();
         res.on('data', (chunk) => {
           const pos = at;
           at += chunk.length;
-          writes = writes.then(() => file.write(chunk, 0, chunk.length, pos));
+          pending += chunk.length;
+          if (pending > MAX_PENDING) res.pause();
+          writes = writes.then(async () => {
+            await file.write(chunk, 0, chunk.length, pos);
+            pending -= chunk.length;
+            if (res.isPaused() && pending <= MAX_PENDING / 2) res.resume();
+          });
         });
         res.on('end', () => writes.then(() => (at === end + 1 ? resolve() : reject(new Error(`short range ${start}-${end}: ${at - start} bytes`))), reject));
         res.on('error', reject);

@@ -140,9 +140,10 @@ export function evaluateTargets(rows, { rateMiB, throttle = 'conn', skipped = []
     const perReq = r.medianRequests ? r.bytes / r.medianRequests / MiB : null;
     const warn = throttle === 'request' && perReq !== null && perReq < 2 * rateMiB
       ? `; WARNING: ${perReq.toFixed(2)} MiB per request, short requests partly bypass nginx's per-request limit_rate` : '';
-    // The node ceiling of the same N (bench/node-ceiling.mjs): what N connections manage here at all.
+    // Plain Node's N equal ranges at the same N (bench/node-ceiling.mjs): on the per-connection
+    // throttle, the ceiling of what N connections manage here at all.
     const ceiling = rows.find((c) => c.work === 'throttled' && c.tool === 'node' && c.n === r.n && c.ratioIdeal !== null);
-    const ceil = ceiling ? `; node ceiling ${ceiling.ratioIdeal.toFixed(3)} × ideal` : '';
+    const ceil = ceiling ? `; node, ${r.n} equal ranges: ${ceiling.ratioIdeal.toFixed(3)} × ideal` : '';
     out.push({ target, status: met ? 'met' : 'missed', detail: `${r.medianMiBps.toFixed(2)} MiB/s = ${r.ratioIdeal.toFixed(3)} × ideal, ${f(r.medianRequests, 0)} requests${r.status === 'ok' ? '' : `, ${r.status}`}${ceil}${warn}` });
   }
 
