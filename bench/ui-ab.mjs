@@ -87,8 +87,8 @@ for (let r = 0; r < runs; r++) {
 }
 process.stdout.write('\nmedians:\n');
 for (const [dir, rows] of results) {
-  const med = (k) => median(rows.map((x) => x[k])).toFixed(1);
+  const med = (k, digits = 1) => median(rows.map((x) => x[k])).toFixed(digits);
   process.stdout.write(
-    `${dir}: fling ${med('flingLate')} % late, p95 ${med('flingP95')} ms; steady ${med('steadyLate')} % late; floor ${med('floorFling')} / ${med('floorSteady')} %; main thread CPU/frame ${median(rows.map((x) => x.flingCpu)).toFixed(2)} / ${median(rows.map((x) => x.steadyCpu)).toFixed(2)} ms; steady raster / display ${median(rows.map((x) => x.steadyRaster)).toFixed(2)} / ${median(rows.map((x) => x.steadyDisplay)).toFixed(2)} ms${values.trace ? `; CPU/frame ${med('cpuFrame')} ms (script ${med('cpuScript')}, style ${med('cpuStyle')}, layout ${med('cpuLayout')}, paint ${med('cpuPaint')})` : ''} (${rows.length} runs)\n`,
+    `${dir}: fling ${med('flingLate')} % late, p95 ${med('flingP95')} ms; steady ${med('steadyLate')} % late; floor ${med('floorFling')} / ${med('floorSteady')} %; main thread CPU/frame ${med('flingCpu', 2)} / ${med('steadyCpu', 2)} ms; steady raster / display ${med('steadyRaster', 2)} / ${med('steadyDisplay', 2)} ms${values.trace ? `; CPU/frame ${med('cpuFrame')} ms (script ${med('cpuScript')}, style ${med('cpuStyle')}, layout ${med('cpuLayout')}, paint ${med('cpuPaint')})` : ''} (${rows.length} runs)\n`,
   );
 }

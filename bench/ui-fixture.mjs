@@ -64,9 +64,14 @@ export function prefillQueue(store, { count, active, downloadsDir, slowBase }) {
 }
 
 /** The fields of a /proc stat file after the command name: state (0), ppid (1), … utime (11), stime (12). */
-function statFields(file) {
+/** A /proc stat file's command name (between the parentheses) and the fields after it. */
+function readStat(file) {
   const text = readFileSync(file, 'utf8');
-  return text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return { comm: text.slice(text.indexOf('(') + 1, text.lastIndexOf(')')), fields: text.slice(text.lastIndexOf(')') + 2).split(' ') };
+}
+
+function statFields(file) {
+  return readStat(file).fields;
 }
 
 /** [pid, read(pid)] for every process in /proc; a process that exits while it is read is skipped. */
@@ -112,9 +117,8 @@ function machineBusyS() {
 
 /** A thread's command name and its CPU ticks (utime + stime) from its /proc stat file. */
 function taskStat(file) {
-  const text = readFileSync(file, 'utf8');
-  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { comm: text.slice(text.indexOf('(') + 1, text.lastIndexOf(')')), ticks: Number(f[11]) + Number(f[12]) };
+  const { comm, fields: f } = readStat(file);
+  return { comm, ticks: Number(f[11]) + Number(f[12]) };
 }
 
 /** Which of the threads that make a frame `comm` is, in a Chromium process of `type`; null for the rest. */

@@ -87,10 +87,10 @@ export async function idleFrames(ms) {
 
 /**
  * Scrolls the queue from top to bottom in `seconds / 2` and back up in as long, one step per frame
- * (each step lands as in scrollSteady, which says why), and records every frame's timestamp. The position follows the
- * clock (as a fling or a dragged scrollbar does), so the round trip lasts about `seconds` however
- * slow the page is: a late frame shows up as a long interval and a bigger jump, not a longer run.
- * At the bottom it waits (up to 60 frames) until the last row (aria-rowindex = rowCount + 1) is
+ * (each step lands as in scrollSteady, which says why), and records every frame's timestamp. The
+ * position follows the clock (as a fling or a dragged scrollbar does), so the round trip lasts
+ * about `seconds` however slow the page is: a late frame shows up as a long interval and a bigger
+ * jump, not a longer run. At the bottom it waits (up to 60 frames) until the last row (aria-rowindex = rowCount + 1) is
  * rendered inside the viewport, and records how many frames that took.
  */
 export function scrollRoundTrip({ seconds, rowCount, rowSelector, scrollSelector }) {
