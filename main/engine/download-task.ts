@@ -9,7 +9,8 @@ import type { HttpClient, OpenResponse } from './http-client.js';
 import type { ChecksumAlgorithm, ConnectionTrial, Download, EngineSettings, ProgressSegment, Segment } from './model.js';
 import { PartFile } from './part-file.js';
 import { createMakingFolder, moveIntoPlace, reserveName } from './place-file.js';
-import { minStealBytes, planInOrder, planSegments, planSteal, splitFront } from './planner.js';
+import { minStealBytes, planInOrder, planSegments, planSteal, remainingBytes, splitFront } from './planner.js';
+import { MIN_PIECE, pieceSize } from './piece-size.js';
 import { checkNotAnErrorPage, checkProbeResponse, statusError } from './response-check.js';
 import { ChecksumMismatchError, PrefixHash, serverChecksum } from './checksum.js';
 import { HashFollower } from './hash-follower.js';
@@ -56,8 +57,6 @@ interface Worker {
   segment: TaskSegment | null;
 }
 
-const MIN_PIECE = 4 * 1024 * 1024;
-const MAX_PIECE = 64 * 1024 * 1024;
 
 /** Files at least this big are hashed on the hashing thread while they download. */
 const FOLLOW_MIN_SIZE = 8 * 1024 * 1024;
@@ -380,7 +379,7 @@ export class DownloadTask {
     const idle = this.segments.find((s) => !s.worker && !isComplete(s));
     if (idle) {
       // While a hash follows the file in order, take the next piece off the front, not all of it.
-      const cut = this.follower && this.mode === 'ranges' ? splitFront(idle, this.pieceSize(), this.deps.settings.minSplitSize) : null;
+      const cut = this.follower && this.mode === 'ranges' ? splitFront(idle, this.pieceSize(remainingBytes(idle, idle.claimed)), this.deps.settings.minSplitSize) : null;
       if (cut !== null) {
         this.segments.push({ start: cut, end: idle.end, written: 0, claimed: 0, durable: 0, worker: null, failures: 0 });
         idle.end = cut - 1;
@@ -682,17 +681,11 @@ export class DownloadTask {
     return (this.deps.settings.recordSha256 || !!this.download.checksum) && size !== null && size >= FOLLOW_MIN_SIZE;
   }
 
-  /**
-   * Bytes a connection takes off the front at a time when fetching in order: a new request costs
-   * about one time-to-first-byte of idle connection, so a piece lasts 64 of those (under 2 %
-   * lost), between 4 and 64 MiB.
-   */
-  private pieceSize(): number {
+  /** Bytes a connection takes off the front of `rest` when fetching in order (piece-size.ts). */
+  private pieceSize(rest: number): number {
     // A trial of fewer connections may start soon: let connections step out within a short piece.
     if (this.governor.shortPieces(performance.now(), this.received)) return MIN_PIECE;
-    const perConnection = this.perConnectionRate();
-    if (!perConnection || this.ttfbMs === null) return MIN_PIECE;
-    return Math.round(Math.min(MAX_PIECE, Math.max(MIN_PIECE, perConnection * (this.ttfbMs / 1000) * 64)));
+    return pieceSize({ perConnectionRate: this.perConnectionRate(), ttfbMs: this.ttfbMs, rest, connections: this.governor.target });
   }
 
   /** Bytes per second per live connection since the start; 0 in the first 50 ms. */
