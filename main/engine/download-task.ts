@@ -9,7 +9,7 @@ import type { HttpClient, OpenResponse } from './http-client.js';
 import type { ChecksumAlgorithm, ConnectionTrial, Download, EngineSettings, ProgressSegment, Segment } from './model.js';
 import { PartFile } from './part-file.js';
 import { createMakingFolder, moveIntoPlace, reserveName } from './place-file.js';
-import { minStealBytes, planInOrder, planSegments, planSteal, remainingBytes, splitFront } from './planner.js';
+import { leadBytes, minStealBytes, planInOrder, planSegments, planSteal, remainingBytes, splitFront } from './planner.js';
 import { MIN_PIECE, pieceSize } from './piece-size.js';
 import { checkNotAnErrorPage, checkProbeResponse, statusError } from './response-check.js';
 import { ChecksumMismatchError, PrefixHash, serverChecksum } from './checksum.js';
@@ -390,7 +390,8 @@ export class DownloadTask {
     }
     if (this.mode !== 'ranges') return null;
     const active = this.segments.filter((s) => s.worker && !isComplete(s));
-    const steal = planSteal(active, minStealBytes(this.perConnectionRate(), this.ttfbMs, this.deps.settings.minSplitSize));
+    const rate = this.perConnectionRate();
+    const steal = planSteal(active, minStealBytes(rate, this.ttfbMs, this.deps.settings.minSplitSize), leadBytes(rate, this.ttfbMs));
     if (!steal) return null;
     const fresh: TaskSegment = { start: steal.cut, end: steal.victim.end, written: 0, claimed: 0, durable: 0, worker: null, failures: 0 };
     steal.victim.end = steal.cut - 1;

@@ -69,12 +69,16 @@ export interface StealCandidate {
 
 /**
  * Picks the segment with the most bytes left and returns where to cut it: the victim keeps
- * `[start, cut - 1]`, a new segment takes `[cut, end]`. Returns null when the back half would be
- * smaller than `minSplitSize`: a new request would cost more than it saves (IDM's and aria2's rule).
+ * `[start, cut - 1]`, a new segment takes `[cut, end]`. The new segment's connection waits for its
+ * answer while the victim's goes on moving `leadBytes` (its rate × the time to first byte), so the
+ * cut leaves the victim that much more than half, and both end together. Returns null when the
+ * new segment would be smaller than `minSplitSize`: a new request would cost more than it saves
+ * (IDM's and aria2's rule).
  */
 export function planSteal<T extends StealCandidate>(
   candidates: readonly T[],
   minSplitSize: number,
+  leadBytes = 0,
 ): { victim: T; cut: number } | null {
   let best: T | null = null;
   let bestLeft = 0;
@@ -87,29 +91,37 @@ export function planSteal<T extends StealCandidate>(
     }
   }
   if (best === null || best.end === null) return null;
-  const half = Math.floor(bestLeft / 2);
-  if (half < Math.max(1, minSplitSize)) return null;
-  const cut = best.end - half + 1;
+  const lead = Number.isFinite(leadBytes) && leadBytes > 0 ? Math.floor(leadBytes) : 0;
+  const taken = Math.floor((bestLeft - lead) / 2);
+  if (taken < Math.max(1, minSplitSize)) return null;
+  const cut = best.end - taken + 1;
   return { victim: best, cut };
 }
 
 /** Below this a back half is never worth a request of its own, however slow the connection. */
 export const MIN_STEAL = 64 * 1024;
 /** A steal must take this many times longer to transfer than a request costs to answer. */
-const STEAL_PAYBACK = 4;
+const STEAL_PAYBACK = 2;
 
 /**
- * The smallest back half worth stealing, for connections that each move `bytesPerSecond` and whose
- * requests are answered after `ttfbMs`. Splitting off `half` saves about half/rate − ttfb of the
- * end, so it pays while half/rate is a few times ttfb. On a fast link that stays at
- * `minSplitSize`; on connections held to a few MiB/s it falls to MIN_STEAL, so the last second of a
- * throttled download keeps every connection busy instead of leaving up to 2 MiB to one of them.
- * Unknown rate or time to first byte: `minSplitSize`.
+ * The smallest part worth stealing, for connections that each move `bytesPerSecond` and whose
+ * requests are answered after `ttfbMs`. A steal cut by `planSteal` (with the victim's lead) brings
+ * the end forward by the stolen part's transfer time, so it pays while that is a couple of times
+ * the time to first byte. On a fast link that stays at `minSplitSize`; on connections held to a few
+ * MiB/s it falls towards MIN_STEAL, so the last second of a throttled download keeps every
+ * connection busy instead of leaving up to 2 MiB to one of them. Unknown rate or time to first
+ * byte: `minSplitSize`.
  */
 export function minStealBytes(bytesPerSecond: number, ttfbMs: number | null, minSplitSize: number): number {
   if (!(bytesPerSecond > 0) || ttfbMs === null || !(ttfbMs >= 0)) return minSplitSize;
   const pays = Math.round(bytesPerSecond * (ttfbMs / 1000) * STEAL_PAYBACK);
   return Math.min(minSplitSize, Math.max(MIN_STEAL, pays));
+}
+
+/** Bytes a connection moves while another waits for its first byte: the victim's lead in a steal. */
+export function leadBytes(bytesPerSecond: number, ttfbMs: number | null): number {
+  if (!(bytesPerSecond > 0) || ttfbMs === null || !(ttfbMs >= 0)) return 0;
+  return Math.round(bytesPerSecond * (ttfbMs / 1000));
 }
 
 /** Checks that segments partition `[0, size)` exactly; used by tests and by resume as a guard. */

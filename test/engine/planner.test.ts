@@ -3,7 +3,7 @@
 // (size, connections, minSplitSize) combinations and seeded random steal sequences.
 import { describe, expect, it } from 'vitest';
 import type { Segment } from '../../main/engine/model.js';
-import { isExactPartition, MIN_STEAL, minStealBytes, planInOrder, planSegments, planSteal, remainingBytes, splitFront } from '../../main/engine/planner.js';
+import { isExactPartition, leadBytes, MIN_STEAL, minStealBytes, planInOrder, planSegments, planSteal, remainingBytes, splitFront } from '../../main/engine/planner.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -116,6 +116,51 @@ describe('planSteal: exact cases', () => {
   });
 });
 
+describe('planSteal: the victim moves on while the thief waits for its answer', () => {
+  const seg = (start: number, end: number | null, claimed: number) => ({ start, end, claimed });
+
+  it.each([
+    // 1000 bytes left; while the new request is answered the victim moves 100 more, so it keeps
+    // 550 and the thief takes 450: both have 450 to go once the thief's first byte arrives.
+    { label: 'the lead stays with the victim', candidates: [seg(0, 999, 0)], min: 1, lead: 100, cut: 550 },
+    { label: 'after what is claimed', candidates: [seg(0, 999, 400)], min: 1, lead: 100, cut: 750 },
+    { label: 'no lead: halves', candidates: [seg(0, 999, 0)], min: 1, lead: 0, cut: 500 },
+    { label: 'the thief’s part under the minimum', candidates: [seg(0, 999, 0)], min: 451, lead: 100, cut: null },
+    { label: 'a lead as big as what is left', candidates: [seg(0, 999, 0)], min: 1, lead: 1000, cut: null },
+    { label: 'a lead past what is left', candidates: [seg(0, 999, 0)], min: 1, lead: 5000, cut: null },
+    { label: 'a NaN lead counts as none', candidates: [seg(0, 999, 0)], min: 1, lead: NaN, cut: 500 },
+    { label: 'a negative lead counts as none', candidates: [seg(0, 999, 0)], min: 1, lead: -300, cut: 500 },
+  ])('$label', ({ candidates, min, lead, cut }) => {
+    expect(planSteal(candidates, min, lead)?.cut ?? null).toBe(cut);
+  });
+
+  it('ends both parts together at equal rates', () => {
+    // Victim and thief at 4 MiB/s, 100 ms to the thief's first byte, 3 MiB left.
+    const rate = 4 * MiB;
+    const ttfbS = 0.1;
+    const victim = seg(0, 3 * MiB - 1, 0);
+    const steal = planSteal([victim], 64 * KiB, leadBytes(rate, ttfbS * 1000))!;
+    const victimEnds = steal.cut / rate;
+    const thiefEnds = ttfbS + (victim.end! - steal.cut + 1) / rate;
+    expect(Math.abs(victimEnds - thiefEnds)).toBeLessThan(0.001);
+    // Halving instead would end the thief 100 ms after the victim.
+    const halved = planSteal([victim], 64 * KiB)!;
+    expect(ttfbS + (victim.end! - halved.cut + 1) / rate - halved.cut / rate).toBeCloseTo(ttfbS, 3);
+  });
+});
+
+describe('leadBytes: what a connection moves while a new request is answered', () => {
+  it.each([
+    { label: '4 MiB/s, 100 ms', rate: 4 * MiB, ttfb: 100, want: Math.round(0.4 * MiB) },
+    { label: 'loopback, 300 MiB/s, 0.3 ms', rate: 300 * MiB, ttfb: 0.3, want: Math.round(300 * MiB * 0.0003) },
+    { label: 'rate not known yet', rate: 0, ttfb: 100, want: 0 },
+    { label: 'time to first byte not known yet', rate: 4 * MiB, ttfb: null, want: 0 },
+    { label: 'NaN rate', rate: NaN, ttfb: 100, want: 0 },
+  ])('$label', ({ rate, ttfb, want }) => {
+    expect(leadBytes(rate, ttfb)).toBe(want);
+  });
+});
+
 /** mulberry32: a seeded PRNG, so a failing random sequence can be replayed. */
 function prng(seed: number): () => number {
   let a = seed >>> 0;
@@ -135,16 +180,18 @@ describe('planSteal: stealing until nothing is worth it', () => {
     { size: 10 * MiB + 7, connections: 8, min: 64 * KiB, seed: 3 },
     { size: 5 * GiB, connections: 32, min: MiB, seed: 4 },
     { size: 5 * GiB + 1, connections: 3, min: 20 * MiB, seed: 5 },
-  ])('size $size, $connections connections, min $min (seed $seed)', ({ size, connections, min, seed }) => {
+    { size: 256 * MiB, connections: 16, min: 64 * KiB, seed: 6, lead: 400 * KiB },
+    { size: 1000, connections: 4, min: 1, seed: 7, lead: 999 },
+  ])('size $size, $connections connections, min $min (seed $seed)', ({ size, connections, min, seed, lead = 0 }) => {
     const random = prng(seed);
     const segments = planSegments(size, connections, min).map((s) => ({ ...s, claimed: 0 }));
     for (let round = 0; round < 10_000; round++) {
       // Connections make uneven progress between steals.
       for (const s of segments) s.claimed = Math.min(lengthOf(s), s.claimed + Math.floor(random() * (lengthOf(s) / 3)));
-      const steal = planSteal(segments, min);
+      const steal = planSteal(segments, min, lead);
       if (!steal) {
-        // Null only when no segment has two minimum halves left.
-        for (const s of segments) expect(Math.floor(remainingBytes(s, s.claimed) / 2)).toBeLessThan(Math.max(1, min));
+        // Null only when no segment has room for a minimum part besides the victim's lead.
+        for (const s of segments) expect(Math.floor((remainingBytes(s, s.claimed) - lead) / 2)).toBeLessThan(Math.max(1, min));
         return;
       }
       const { victim, cut } = steal;
@@ -167,8 +214,8 @@ describe('minStealBytes: the smallest back half worth a request', () => {
     // A fast link: a request costs little next to what a connection moves; the 1 MiB floor stays.
     { label: 'loopback, 300 MiB/s a connection, 2 ms', rate: 300 * MiB, ttfb: 2, min: MiB, want: MiB },
     { label: 'internet, 10 MiB/s, 50 ms', rate: 10 * MiB, ttfb: 50, min: MiB, want: MiB },
-    // Slow connections: a half pays while it takes 4 times the time to first byte.
-    { label: 'internet, 2 MiB/s, 50 ms', rate: 2 * MiB, ttfb: 50, min: MiB, want: Math.round(2 * MiB * 0.05 * 4) },
+    // Slow connections: a stolen part pays while it takes twice the time to first byte.
+    { label: 'internet, 2 MiB/s, 50 ms', rate: 2 * MiB, ttfb: 50, min: MiB, want: Math.round(2 * MiB * 0.05 * 2) },
     { label: 'a server holding each connection to 4 MiB/s, 2 ms', rate: 4 * MiB, ttfb: 2, min: MiB, want: MIN_STEAL },
     { label: 'never under MIN_STEAL', rate: 100 * KiB, ttfb: 1, min: MiB, want: MIN_STEAL },
     // A smaller minSplitSize is never raised.
