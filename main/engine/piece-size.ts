@@ -5,15 +5,15 @@
 // - Every piece is one more request, and its connection idles until the answer's first byte.
 //   Behind a per-connection limit that idle time is lost for good: nginx's limiter sleeps after
 //   every read in proportion to its size, so a quiet connection earns no credit. Through the
-//   bench's throttling proxy one request cost 11-30 ms against a 6 ms time to first byte
-//   (24 MiB in one request: 5.86 s; in 4 MiB pieces: 5.93-6.00 s). So a request is counted as
-//   two times to first byte.
+//   bench's throttling proxy one request cost about 15 ms against a 6 ms time to first byte
+//   (24 MiB in one request: 5.86 s; in 4 MiB pieces: 5.93 s), and 20-30 ms inside a Ferry run.
+//   So a request is counted as two times to first byte.
 // - The bigger the pieces, the more bytes land out of order at the end, where the hash still has
 //   to read them: about one piece per connection, at the hash's pace.
 // With `rest` bytes to go over N connections, pieces of p bytes cost (rest / N / p) requests of
 // `gap` seconds each on every connection, and a tail of N × p / `hashRate`; their sum is least at
 // p = √(rest × gap × hashRate) / N. At 4 MiB/s per connection and a 6 ms time to first byte that
-// is 15 MiB at N = 4 and the 4 MiB floor at N = 16, for 256 MiB.
+// is about 14 MiB at N = 4 and the 4 MiB floor at N = 16, for 256 MiB.
 
 /** Never smaller: a piece then still lasts many times a request's cost. */
 export const MIN_PIECE = 4 * 1024 * 1024;
