@@ -57,7 +57,6 @@ interface Worker {
   segment: TaskSegment | null;
 }
 
-
 /** Files at least this big are hashed on the hashing thread while they download. */
 const FOLLOW_MIN_SIZE = 8 * 1024 * 1024;
 

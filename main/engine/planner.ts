@@ -70,15 +70,15 @@ export interface StealCandidate {
 /**
  * Picks the segment with the most bytes left and returns where to cut it: the victim keeps
  * `[start, cut - 1]`, a new segment takes `[cut, end]`. The new segment's connection waits for its
- * answer while the victim's goes on moving `leadBytes` (its rate × the time to first byte), so the
- * cut leaves the victim that much more than half, and both end together. Returns null when the
+ * answer while the victim's goes on moving `victimLead` bytes (its rate × the time to first byte:
+ * `leadBytes`), so the cut leaves the victim that much more than half, and both end together. Returns null when the
  * new segment would be smaller than `minSplitSize`: a new request would cost more than it saves
  * (IDM's and aria2's rule).
  */
 export function planSteal<T extends StealCandidate>(
   candidates: readonly T[],
   minSplitSize: number,
-  leadBytes = 0,
+  victimLead = 0,
 ): { victim: T; cut: number } | null {
   let best: T | null = null;
   let bestLeft = 0;
@@ -91,7 +91,7 @@ export function planSteal<T extends StealCandidate>(
     }
   }
   if (best === null || best.end === null) return null;
-  const lead = Number.isFinite(leadBytes) && leadBytes > 0 ? Math.floor(leadBytes) : 0;
+  const lead = Number.isFinite(victimLead) && victimLead > 0 ? Math.floor(victimLead) : 0;
   const taken = Math.floor((bestLeft - lead) / 2);
   if (taken < Math.max(1, minSplitSize)) return null;
   const cut = best.end - taken + 1;

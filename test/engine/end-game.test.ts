@@ -1,5 +1,5 @@
 // The end of a download whose server holds each connection to a few MiB/s: the connections that
-// run out of work take halves of what the others have left, down to far less than the 1 MiB that
+// run out of work take the back of what the others have left, down to far less than the 1 MiB that
 // is the floor on a fast link, so the last second is not left to one connection. A real loopback
 // server throttles each response; its request log shows the ranges asked for.
 import { describe, expect, it } from 'vitest';
