@@ -101,16 +101,17 @@ export function planSteal<T extends StealCandidate>(
 /** Below this a back half is never worth a request of its own, however slow the connection. */
 export const MIN_STEAL = 64 * 1024;
 /** A steal must take this many times longer to transfer than a request costs to answer. */
-const STEAL_PAYBACK = 2;
+const STEAL_PAYBACK = 4;
 
 /**
  * The smallest part worth stealing, for connections that each move `bytesPerSecond` and whose
  * requests are answered after `ttfbMs`. A steal cut by `planSteal` (with the victim's lead) brings
- * the end forward by the stolen part's transfer time, so it pays while that is a couple of times
- * the time to first byte. On a fast link that stays at `minSplitSize`; on connections held to a few
- * MiB/s it falls towards MIN_STEAL, so the last second of a throttled download keeps every
- * connection busy instead of leaving up to 2 MiB to one of them. Unknown rate or time to first
- * byte: `minSplitSize`.
+ * the end forward by the stolen part's transfer time, so it pays while that is a few times the
+ * time to first byte; twice was tried, and made more steals at the end, each one cutting the
+ * victim's response and so closing its connection. On a fast link that stays at `minSplitSize`;
+ * on connections held to a few MiB/s it falls towards MIN_STEAL, so the last second of a throttled
+ * download keeps every connection busy instead of leaving up to 2 MiB to one of them. Unknown
+ * rate or time to first byte: `minSplitSize`.
  */
 export function minStealBytes(bytesPerSecond: number, ttfbMs: number | null, minSplitSize: number): number {
   if (!(bytesPerSecond > 0) || ttfbMs === null || !(ttfbMs >= 0)) return minSplitSize;

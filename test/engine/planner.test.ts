@@ -214,8 +214,8 @@ describe('minStealBytes: the smallest back half worth a request', () => {
     // A fast link: a request costs little next to what a connection moves; the 1 MiB floor stays.
     { label: 'loopback, 300 MiB/s a connection, 2 ms', rate: 300 * MiB, ttfb: 2, min: MiB, want: MiB },
     { label: 'internet, 10 MiB/s, 50 ms', rate: 10 * MiB, ttfb: 50, min: MiB, want: MiB },
-    // Slow connections: a stolen part pays while it takes twice the time to first byte.
-    { label: 'internet, 2 MiB/s, 50 ms', rate: 2 * MiB, ttfb: 50, min: MiB, want: Math.round(2 * MiB * 0.05 * 2) },
+    // Slow connections: a stolen part pays while it takes 4 times the time to first byte.
+    { label: 'internet, 2 MiB/s, 50 ms', rate: 2 * MiB, ttfb: 50, min: MiB, want: Math.round(2 * MiB * 0.05 * 4) },
     { label: 'a server holding each connection to 4 MiB/s, 2 ms', rate: 4 * MiB, ttfb: 2, min: MiB, want: MIN_STEAL },
     { label: 'never under MIN_STEAL', rate: 100 * KiB, ttfb: 1, min: MiB, want: MIN_STEAL },
     // A smaller minSplitSize is never raised.
