@@ -378,7 +378,7 @@ export class DownloadTask {
     const idle = this.segments.find((s) => !s.worker && !isComplete(s));
     if (idle) {
       // While a hash follows the file in order, take the next piece off the front, not all of it.
-      const cut = this.follower && this.mode === 'ranges' ? splitFront(idle, this.pieceSize(remainingBytes(idle, idle.claimed)), this.deps.settings.minSplitSize) : null;
+      const cut = this.follower && this.mode === 'ranges' ? splitFront(idle, this.nextPieceSize(remainingBytes(idle, idle.claimed)), this.deps.settings.minSplitSize) : null;
       if (cut !== null) {
         this.segments.push({ start: cut, end: idle.end, written: 0, claimed: 0, durable: 0, worker: null, failures: 0 });
         idle.end = cut - 1;
@@ -682,7 +682,7 @@ export class DownloadTask {
   }
 
   /** Bytes a connection takes off the front of `rest` when fetching in order (piece-size.ts). */
-  private pieceSize(rest: number): number {
+  private nextPieceSize(rest: number): number {
     // A trial of fewer connections may start soon: let connections step out within a short piece.
     if (this.governor.shortPieces(performance.now(), this.received)) return MIN_PIECE;
     return pieceSize({ perConnectionRate: this.perConnectionRate(), ttfbMs: this.ttfbMs, rest, connections: this.governor.target });

@@ -114,15 +114,20 @@ const STEAL_PAYBACK = 4;
  * rate or time to first byte: `minSplitSize`.
  */
 export function minStealBytes(bytesPerSecond: number, ttfbMs: number | null, minSplitSize: number): number {
-  if (!(bytesPerSecond > 0) || ttfbMs === null || !(ttfbMs >= 0)) return minSplitSize;
-  const pays = Math.round(bytesPerSecond * (ttfbMs / 1000) * STEAL_PAYBACK);
-  return Math.min(minSplitSize, Math.max(MIN_STEAL, pays));
+  const perTtfb = bytesPerTtfb(bytesPerSecond, ttfbMs);
+  if (perTtfb === null) return minSplitSize;
+  return Math.min(minSplitSize, Math.max(MIN_STEAL, Math.round(perTtfb * STEAL_PAYBACK)));
 }
 
 /** Bytes a connection moves while another waits for its first byte: the victim's lead in a steal. */
 export function leadBytes(bytesPerSecond: number, ttfbMs: number | null): number {
-  if (!(bytesPerSecond > 0) || ttfbMs === null || !(ttfbMs >= 0)) return 0;
-  return Math.round(bytesPerSecond * (ttfbMs / 1000));
+  return Math.round(bytesPerTtfb(bytesPerSecond, ttfbMs) ?? 0);
+}
+
+/** Bytes moved in one time to first byte at `bytesPerSecond`; null while either is unknown. */
+function bytesPerTtfb(bytesPerSecond: number, ttfbMs: number | null): number | null {
+  if (!(bytesPerSecond > 0) || ttfbMs === null || !(ttfbMs >= 0)) return null;
+  return bytesPerSecond * (ttfbMs / 1000);
 }
 
 /** Checks that segments partition `[0, size)` exactly; used by tests and by resume as a guard. */
